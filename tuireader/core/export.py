@@ -1,0 +1,160 @@
+"""Papers as JSON (for jq), Markdown (a reading list) and BibTeX (for LaTeX)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from tuireader.core.model import Paper
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """What the user added to a paper; the store's view, as export needs it."""
+
+    starred: bool = False
+    note: str | None = None
+
+
+Annotations = Mapping[str, Annotation]
+
+
+def paper_record(paper: Paper, annotation: Annotation | None = None) -> dict[str, object]:
+    """One paper as a JSON-ready dict; ``None`` where the digest did not say."""
+    annotation = annotation or Annotation()
+    return {
+        "id": paper.id,
+        "version": paper.version,
+        "title": paper.title,
+        "authors": list(paper.authors),
+        "abstract": paper.abstract or None,
+        "dates": [day.isoformat() for day in sorted(paper.dates)],
+        "categories": list(paper.categories),
+        "primary_category": paper.primary_category,
+        "pdf_url": paper.pdf_url,
+        "abs_url": paper.abs_url,
+        "doi": paper.doi,
+        "comment": paper.comment,
+        "journal": paper.journal,
+        "published": paper.published,
+        "updated": paper.updated,
+        "links": list(paper.links),
+        "extra": dict(paper.extra),
+        "starred": annotation.starred,
+        "note": annotation.note,
+    }
+
+
+def to_json(papers: Iterable[Paper], annotations: Annotations | None = None) -> str:
+    annotations = annotations or {}
+    records = [paper_record(paper, annotations.get(paper.id)) for paper in papers]
+    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+
+
+def to_markdown(papers: Iterable[Paper], annotations: Annotations | None = None) -> str:
+    """A reading list: title linked to the abstract page, authors, dates, note."""
+    annotations = annotations or {}
+    blocks = ["# Reading list\n"]
+    for paper in papers:
+        annotation = annotations.get(paper.id) or Annotation()
+        star = "★ " if annotation.starred else ""
+        lines = [f"## {star}[{_markdown_escape(paper.title)}]({paper.abs_url})", ""]
+        details = [
+            f"arXiv:{paper.versioned_id}",
+            ", ".join(category for category in paper.categories),
+            ", ".join(day.isoformat() for day in sorted(paper.dates)),
+        ]
+        if paper.authors:
+            lines.append(f"*{_markdown_escape(', '.join(paper.authors))}*  ")
+        lines.append(" · ".join(part for part in details if part) + f" · [PDF]({paper.pdf_url})")
+        if paper.abstract:
+            lines += ["", *(f"> {p}" if p else ">" for p in paper.abstract.split("\n"))]
+        if annotation.note:
+            lines += ["", "**Note:**", "", annotation.note]
+        blocks.append("\n".join(lines) + "\n")
+    return "\n".join(blocks)
+
+
+def to_bibtex(papers: Iterable[Paper], annotations: Annotations | None = None) -> str:
+    """``@misc`` entries keyed ``arXiv:ID``: unique, and stable across versions."""
+    entries = []
+    for paper in papers:
+        fields = [
+            ("title", "{" + _latex_escape(paper.title) + "}"),
+            ("author", " and ".join(_latex_escape(a) for a in paper.authors)),
+            ("year", _year(paper)),
+            ("eprint", paper.id),
+            ("archivePrefix", "arXiv"),
+            ("primaryClass", paper.primary_category or next(iter(paper.categories), "")),
+            ("doi", paper.doi or ""),
+            ("url", paper.abs_url),
+            ("journal", _latex_escape(paper.journal or "")),
+            ("note", _latex_escape(paper.comment or "")),
+        ]
+        body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value)
+        entries.append(f"@misc{{arXiv:{paper.id},\n{body}\n}}\n")
+    return "\n".join(entries)
+
+
+FORMATS: dict[str, Callable[[Iterable[Paper], Annotations | None], str]] = {
+    "json": to_json,
+    "markdown": to_markdown,
+    "bibtex": to_bibtex,
+}
+
+
+def _year(paper: Paper) -> str:
+    if paper.published and paper.published[:4].isdigit():
+        return paper.published[:4]
+    return str(min(paper.dates).year) if paper.dates else ""
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+
+
+def _markdown_escape(text: str) -> str:
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+_LATEX_ALWAYS = {"&": r"\&", "%": r"\%", "#": r"\#"}
+_LATEX_OUTSIDE_MATH = {"_": r"\_", "^": r"\^{}", "~": r"\~{}"}
+
+
+def _latex_escape(text: str) -> str:
+    """Escape what breaks LaTeX, but keep the ``$math$`` and commands that
+    arXiv titles are written in. Unbalanced braces would break BibTeX's own
+    parser, so then every brace is escaped."""
+    out = []
+    in_math = False
+    previous = ""
+    for char in text:
+        if char == "$" and previous != "\\":
+            in_math = not in_math
+            out.append(char)
+        elif char in _LATEX_ALWAYS and previous != "\\":
+            out.append(_LATEX_ALWAYS[char])
+        elif char in _LATEX_OUTSIDE_MATH and not in_math and previous != "\\":
+            out.append(_LATEX_OUTSIDE_MATH[char])
+        else:
+            out.append(char)
+        previous = char
+    escaped = "".join(out)
+    if in_math:  # an odd number of $: treat every $ as a literal dollar
+        escaped = re.sub(r"(?<!\\)\$", r"\\$", escaped)
+    if not _braces_balanced(escaped):
+        escaped = re.sub(r"(?<!\\)([{}])", r"\\\1", escaped)
+    return escaped
+
+
+def _braces_balanced(text: str) -> bool:
+    depth = 0
+    previous = ""
+    for char in text:
+        if previous != "\\":
+            depth += (char == "{") - (char == "}")
+            if depth < 0:
+                return False
+        previous = char
+    return depth == 0

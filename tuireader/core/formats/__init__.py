@@ -1,0 +1,87 @@
+"""Digest formats: detection by content and a registry.
+
+A format is one module exposing a :class:`DigestFormat`; adding a third format
+means writing that module and listing it in :data:`FORMATS`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from tuireader.core.formats import arxiv_api, arxiv_listing
+from tuireader.core.formats.base import DigestFormat, Lines, ParseContext
+from tuireader.core.model import Digest, LoadWarning
+
+#: Bytes looked at to tell a text file from a binary one.
+_SNIFF_BYTES = 8192
+
+
+FORMATS: tuple[DigestFormat, ...] = (arxiv_listing.FORMAT, arxiv_api.FORMAT)
+
+
+@dataclass(frozen=True, slots=True)
+class ParseResult:
+    """A parsed file: its digest (``None`` when it was skipped) and warnings."""
+
+    digest: Digest | None
+    warnings: tuple[LoadWarning, ...]
+
+
+def parse_file(path: str | os.PathLike[str]) -> ParseResult:
+    """Parse one digest file, streaming it line by line.
+
+    Never raises for bad input: unreadable, binary, empty or unrecognised
+    files give ``digest=None`` and a warning that names the file.
+    """
+    source = str(path)
+    warnings: list[LoadWarning] = []
+    try:
+        with open(path, "rb") as handle:
+            if b"\x00" in handle.peek(_SNIFF_BYTES)[:_SNIFF_BYTES]:
+                return _skipped(source, "binary file, skipped")
+            return parse_lines(_decoded_lines(handle, source, warnings), source, warnings)
+    except OSError as error:
+        return _skipped(source, f"cannot read: {error.strerror or error}")
+
+
+def parse_text(text: str, source: str = "<text>") -> ParseResult:
+    """Parse a digest held in memory (tests, stdin)."""
+    return parse_lines(enumerate(text.splitlines(), start=1), source)
+
+
+def parse_lines(
+    lines: Lines, source: str, warnings: list[LoadWarning] | None = None
+) -> ParseResult:
+    """Find the header on the first non-blank line, then let its format read on."""
+    warnings = [] if warnings is None else warnings
+    for number, line in lines:
+        line = line.removeprefix("\ufeff").strip()
+        if not line:
+            continue
+        for digest_format in FORMATS:
+            header = digest_format.read_header(line)
+            if header is not None:
+                context = ParseContext(source, header, warnings)
+                papers = tuple(digest_format.read_papers(lines, context))
+                digest = Digest(header.date, header.category, source, digest_format.name, papers)
+                return ParseResult(digest, tuple(warnings))
+        warnings.append(LoadWarning(source, number, "not a digest (no known header), skipped"))
+        return ParseResult(None, tuple(warnings))
+    return _skipped(source, "empty file, skipped", tuple(warnings))
+
+
+def _decoded_lines(handle: BinaryIO, source: str, warnings: list[LoadWarning]) -> Lines:
+    """Decode each line on its own so one bad byte costs one line, not the file."""
+    for number, raw in enumerate(handle, start=1):
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            warnings.append(LoadWarning(source, number, "invalid UTF-8, replaced with \ufffd"))
+            text = raw.decode("utf-8", errors="replace")
+        yield number, text.rstrip("\r\n")
+
+
+def _skipped(source: str, message: str, earlier: tuple[LoadWarning, ...] = ()) -> ParseResult:
+    return ParseResult(None, (*earlier, LoadWarning(source, 0, message)))

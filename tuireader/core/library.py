@@ -1,0 +1,177 @@
+"""A library of papers merged from any mix of digest files and folders.
+
+One paper per version-less arXiv ID: a paper listed by several digests
+(cross-lists, new versions) is one paper that knows every date it appeared
+on, and each of those dates still lists it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from tuireader.core.formats import ParseResult, parse_file
+from tuireader.core.model import Digest, LoadWarning, Paper, parse_arxiv_id
+
+DIGEST_SUFFIXES = (".md", ".markdown", ".txt")
+
+
+class LibraryError(Exception):
+    """A path the user named cannot be used at all (missing, not a digest)."""
+
+
+@dataclass(frozen=True)
+class Library:
+    """An immutable snapshot of the papers loaded so far."""
+
+    papers: Mapping[str, Paper] = field(default_factory=dict)
+    by_date: Mapping[date, tuple[str, ...]] = field(default_factory=dict)
+    #: Every paper once, at its newest date, newest dates first.
+    ordered_ids: tuple[str, ...] = ()
+    warnings: tuple[LoadWarning, ...] = ()
+
+    @property
+    def dates(self) -> tuple[date, ...]:
+        """Every date with papers, newest first."""
+        return tuple(self.by_date)
+
+    def __len__(self) -> int:
+        return len(self.papers)
+
+    def ordered_papers(self) -> list[Paper]:
+        return [self.papers[paper_id] for paper_id in self.ordered_ids]
+
+    def papers_on(self, day: date) -> list[Paper]:
+        return [self.papers[paper_id] for paper_id in self.by_date.get(day, ())]
+
+    def find(self, text: str) -> Paper | None:
+        """Look a paper up by ID, versioned ID or arXiv URL."""
+        parsed = parse_arxiv_id(text)
+        return self.papers.get(parsed[0]) if parsed else None
+
+
+class LibraryBuilder:
+    """Merges digests one by one; :meth:`snapshot` can be taken at any time."""
+
+    def __init__(self) -> None:
+        self._papers: dict[str, Paper] = {}
+        self._by_date: dict[date, dict[str, None]] = {}
+        self._warnings: list[LoadWarning] = []
+
+    def add(self, result: ParseResult) -> None:
+        self._warnings.extend(result.warnings)
+        if result.digest is not None:
+            self.add_digest(result.digest)
+
+    def add_digest(self, digest: Digest) -> None:
+        listed = self._by_date.setdefault(digest.date, {})
+        for paper in digest.papers:
+            known = self._papers.get(paper.id)
+            self._papers[paper.id] = paper if known is None else merge_papers(known, paper)
+            listed[paper.id] = None
+
+    def warn(self, warning: LoadWarning) -> None:
+        self._warnings.append(warning)
+
+    def snapshot(self) -> Library:
+        by_date = {day: tuple(self._by_date[day]) for day in sorted(self._by_date, reverse=True)}
+        ordered = tuple(dict.fromkeys(paper_id for ids in by_date.values() for paper_id in ids))
+        return Library(dict(self._papers), by_date, ordered, tuple(self._warnings))
+
+
+def merge_papers(known: Paper, other: Paper) -> Paper:
+    """Merge two listings of one paper: the newest version's text, every date,
+    and any field that only one of them knows."""
+    newer, older = (other, known) if _freshness(other) > _freshness(known) else (known, other)
+    filled = {
+        name: getattr(older, name)
+        for name in _MERGEABLE
+        if not getattr(newer, name) and getattr(older, name)
+    }
+    return dataclasses.replace(
+        newer,
+        **filled,
+        categories=tuple(dict.fromkeys(newer.categories + older.categories)),
+        links=tuple(dict.fromkeys(newer.links + older.links)),
+        extra=tuple(dict(older.extra + newer.extra).items()),
+        dates=tuple(sorted(set(newer.dates + older.dates))),
+    )
+
+
+_MERGEABLE = (
+    "version",
+    "authors",
+    "abstract",
+    "primary_category",
+    "doi",
+    "comment",
+    "journal",
+    "published",
+    "updated",
+)
+
+
+def _freshness(paper: Paper) -> tuple[int, int, date]:
+    """Newer version first, then the richer listing, then the later date."""
+    richness = sum(1 for name in _MERGEABLE if getattr(paper, name))
+    return (paper.version or 0, richness, max(paper.dates, default=date.min))
+
+
+def discover(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path | LoadWarning]:
+    """Yield the digest files under ``paths`` (recursively, sorted), and a
+    warning for each folder that cannot be read or is a symlink loop.
+
+    Raises :class:`LibraryError` for a path that does not exist.
+    """
+    seen: set[tuple[int, int]] = set()
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if not path.exists():
+            raise LibraryError(f"no such file or folder: {raw}")
+        if path.is_dir():
+            yield from _walk(path, seen)
+        else:
+            yield path
+
+
+def _walk(folder: Path, seen: set[tuple[int, int]]) -> Iterator[Path | LoadWarning]:
+    try:
+        status = folder.stat()
+        if (status.st_dev, status.st_ino) in seen:
+            yield LoadWarning(str(folder), 0, "folder already visited (symlink loop?), skipped")
+            return
+        seen.add((status.st_dev, status.st_ino))
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError as error:
+        yield LoadWarning(str(folder), 0, f"cannot read folder: {error.strerror or error}")
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        try:
+            is_dir = entry.is_dir()
+            is_file = not is_dir and entry.is_file()
+        except OSError:
+            is_dir = is_file = False
+        if is_dir:
+            yield from _walk(Path(entry.path), seen)
+        elif is_file and entry.name.lower().endswith(DIGEST_SUFFIXES):
+            yield Path(entry.path)
+
+
+Parser = Callable[[Path], ParseResult]
+
+
+def load_library(paths: Iterable[str | os.PathLike[str]], parse: Parser = parse_file) -> Library:
+    """Load every digest under ``paths`` into one library."""
+    builder = LibraryBuilder()
+    for item in discover(paths):
+        if isinstance(item, LoadWarning):
+            builder.warn(item)
+        else:
+            builder.add(parse(item))
+    return builder.snapshot()

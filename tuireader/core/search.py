@@ -1,0 +1,221 @@
+"""Query parsing and ranking, shared by the app's filter and ``tuireader search``.
+
+A paper matches when every query term occurs in its title, authors, ID and
+categories, or abstract (case- and accent-insensitive). Matches rank by where
+the terms were found (title 3, authors 2, ID/categories 2, abstract 1 per
+term), then by how closely the whole query resembles the title or authors
+(rapidfuzz ``partial_ratio``), then newest first. A term that matches nothing
+is corrected against the words of the library (rapidfuzz ``ratio``),
+so "difusion" still finds "diffusion".
+
+Substring tests narrow cheaply and rapidfuzz scores only the best few hundred
+survivors: one rapidfuzz pass over 100,000 abstracts per keystroke would be
+far too slow.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from tuireader.core.model import Paper
+
+TITLE_WEIGHT, AUTHOR_WEIGHT, KEY_WEIGHT, ABSTRACT_WEIGHT = 3, 2, 2, 1
+#: How many of the best candidates rapidfuzz re-ranks.
+RERANK_LIMIT = 300
+#: Terms shorter than this are never corrected: too many near neighbours.
+MIN_CORRECTABLE = 4
+CORRECTION_CUTOFF = 80
+#: Corrections within this many points of the best one are all searched.
+CORRECTION_SPREAD = 4
+
+_TERM = re.compile(r'"([^"]+)"|(\S+)')
+_WORD = re.compile(r"[^\W_]{3,}")
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip accents, so "Bökman" matches "bokman"."""
+    text = text.lower()
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def parse_query(text: str) -> tuple[str, ...]:
+    """Split a query into folded terms; "quoted phrases" stay whole."""
+    terms = (fold(quoted or bare).strip() for quoted, bare in _TERM.findall(text))
+    return tuple(dict.fromkeys(term for term in terms if term))
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """Ranked positions into the index, and any typo corrections made."""
+
+    positions: tuple[int, ...]
+    corrections: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+class SearchIndex:
+    """Folded copies of the searchable fields, by position in library order."""
+
+    def __init__(self, papers: Sequence[Paper]) -> None:
+        self.ids = tuple(paper.id for paper in papers)
+        self.position = {paper_id: i for i, paper_id in enumerate(self.ids)}
+        self._titles = [fold(paper.title) for paper in papers]
+        self._authors = [fold(", ".join(paper.authors)) for paper in papers]
+        self._keys = [fold(" ".join((paper.id, *paper.categories))) for paper in papers]
+        self._abstracts = [fold(paper.abstract) for paper in papers]
+        self._vocabulary: list[str] | None = None
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def search(self, query: str, scope: Sequence[int] | None = None) -> SearchResult:
+        """Rank the papers at ``scope`` (all when ``None``) against ``query``."""
+        return self.rank(query, self.match(parse_query(query), scope))
+
+    # The two halves of a search, separate so that Searcher can reuse matches.
+
+    def match(self, terms: Sequence[str], scope: Sequence[int] | None) -> Matches:
+        """Per-term weights of the papers that contain every term."""
+        candidates: Sequence[int] = range(len(self.ids)) if scope is None else scope
+        matches = Matches(list(candidates), [], [])
+        for term in terms:
+            matches = self.narrow(matches, term)
+        return matches
+
+    def narrow(self, matches: Matches, term: str) -> Matches:
+        """Keep the candidates that contain ``term``, correcting it if none do."""
+        weights = self._weights(term, matches.candidates)
+        corrections = matches.corrections
+        if not weights and len(term) >= MIN_CORRECTABLE and matches.candidates:
+            alternatives = self.corrections_for(term)
+            if alternatives:
+                weights = self._weights_any(alternatives, matches.candidates)
+                corrections = [*corrections, (term, alternatives)]
+        kept = [i for i in matches.candidates if i in weights]
+        term_weights = [{i: w[i] for i in kept} for w in matches.term_weights]
+        return Matches(kept, [*term_weights, weights], corrections)
+
+    def rank(self, query: str, matches: Matches) -> SearchResult:
+        """Order by weight, then rapidfuzz similarity for the best few, then position."""
+        if not matches.term_weights:
+            return SearchResult(tuple(matches.candidates))
+        totals = [sum(w[i] for w in matches.term_weights) for i in matches.candidates]
+        buckets: dict[int, list[int]] = {}
+        for position, total in zip(matches.candidates, totals, strict=True):
+            buckets.setdefault(total, []).append(position)
+        ordered = [i for total in sorted(buckets, reverse=True) for i in buckets[total]]
+        head, tail = ordered[:RERANK_LIMIT], ordered[RERANK_LIMIT:]
+        folded = fold(query)
+        weight = dict(zip(matches.candidates, totals, strict=True))
+        head.sort(key=lambda i: (-weight[i], -self._similarity(folded, i), i))
+        return SearchResult(tuple(head + tail), tuple(matches.corrections))
+
+    def corrections_for(self, term: str) -> tuple[str, ...]:
+        """Words of the vocabulary that look like a mistyped ``term``."""
+        if self._vocabulary is None:
+            fields = (self._titles, self._authors, self._abstracts)
+            words = {word for texts in fields for text in texts for word in _WORD.findall(text)}
+            self._vocabulary = sorted(words)
+        found = process.extract(
+            term, self._vocabulary, scorer=fuzz.ratio, score_cutoff=CORRECTION_CUTOFF, limit=3
+        )
+        best = found[0][1] if found else 0
+        return tuple(word for word, score, _index in found if score >= best - CORRECTION_SPREAD)
+
+    def _similarity(self, folded_query: str, i: int) -> float:
+        return max(
+            fuzz.partial_ratio(folded_query, self._titles[i]),
+            fuzz.partial_ratio(folded_query, self._authors[i]) if self._authors[i] else 0,
+        )
+
+    def _weights(self, term: str, candidates: Sequence[int]) -> dict[int, int]:
+        titles, authors, keys, abstracts = self._titles, self._authors, self._keys, self._abstracts
+        weights = {}
+        for i in candidates:
+            if term in titles[i]:
+                weights[i] = TITLE_WEIGHT
+            elif term in authors[i] or term in keys[i]:
+                weights[i] = AUTHOR_WEIGHT
+            elif term in abstracts[i]:
+                weights[i] = ABSTRACT_WEIGHT
+        return weights
+
+    def _weights_any(self, terms: Sequence[str], candidates: Sequence[int]) -> dict[int, int]:
+        best: dict[int, int] = {}
+        for term in terms:
+            for i, weight in self._weights(term, candidates).items():
+                best[i] = max(weight, best.get(i, 0))
+        return best
+
+
+@dataclass(frozen=True, slots=True)
+class Matches:
+    """Candidates in position order, with each term's weight per candidate."""
+
+    candidates: list[int]
+    term_weights: list[dict[int, int]]
+    corrections: list[tuple[str, tuple[str, ...]]]
+
+
+class Searcher:
+    """Searches as the user types, narrowing the previous matches when the new
+    query only extends the old one. Results equal :meth:`SearchIndex.search`."""
+
+    def __init__(self, index: SearchIndex) -> None:
+        self.index = index
+        self._last: tuple[tuple[int, ...] | None, tuple[str, ...], Matches] | None = None
+
+    def search(self, query: str, scope: Sequence[int] | None = None) -> SearchResult:
+        terms = parse_query(query)
+        scope_key = None if scope is None else tuple(scope)
+        matches = self._narrowed(terms, scope_key)
+        if matches is None:
+            matches = self.index.match(terms, scope)
+        self._last = (scope_key, terms, matches)
+        return self.index.rank(query, matches)
+
+    def _narrowed(self, terms: tuple[str, ...], scope: tuple[int, ...] | None) -> Matches | None:
+        """The previous matches narrowed by what the new query adds, if it only adds."""
+        if self._last is None:
+            return None
+        last_scope, last_terms, matches = self._last
+        if last_scope != scope or matches.corrections or not last_terms:
+            return None
+        if len(terms) < len(last_terms) or terms[: len(last_terms) - 1] != last_terms[:-1]:
+            return None
+        if last_terms[-1] not in terms[len(last_terms) - 1]:
+            return None
+        if terms[len(last_terms) - 1] != last_terms[-1]:
+            kept_weights = [{i: w[i] for i in matches.candidates} for w in matches.term_weights]
+            matches = Matches(matches.candidates, kept_weights[:-1], [])
+            matches = self.index.narrow(matches, terms[len(last_terms) - 1])
+        for term in terms[len(last_terms) :]:
+            matches = self.index.narrow(matches, term)
+        return matches
+
+
+def highlight_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
+    """Where the terms occur in ``text``, merged, for highlighting a row."""
+    folded = fold(text)
+    if len(folded) != len(text):
+        return []
+    spans = []
+    for term in terms:
+        start = folded.find(term)
+        while start != -1:
+            spans.append((start, start + len(term)))
+            start = folded.find(term, start + len(term))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged

@@ -1,0 +1,110 @@
+"""Untrusted digest text to clean plain text.
+
+Digest files are written by scripts from arXiv's HTML and are treated as
+hostile: tags are removed (link targets kept as URLs), entities decoded,
+``<br>`` turned into paragraph breaks, and every control character and
+terminal escape sequence removed, because Textual writes text straight to the
+terminal. Square brackets are left exactly as written: they are data, and the
+UI never interprets text as markup.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+PARAGRAPH_BREAK = "\n\n"
+
+_LINK_TAG = re.compile(
+    r"<a\b[^<>]*?\bhref\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))[^<>]*>(.*?)</a\s*>",
+    re.IGNORECASE | re.DOTALL,
+)
+# Only real tag names with name=value attributes are tags: "a <b and c> d" in a
+# formula stays as written.
+_ATTRIBUTES = r"""(?:\s+[\w:-]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>]+))*\s*/?>"""
+_BREAK_TAG = re.compile(r"</?(?:br|p|hr|li)" + _ATTRIBUTES, re.IGNORECASE)
+_OTHER_TAG = re.compile(
+    r"<!--.*?-->|</?(?:a|b|i|u|s|em|strong|sup|sub|span|div|code|tt|font|small|big|"
+    r"ul|ol|dl|dt|dd|blockquote|pre|table|tr|td|th|img|abbr|cite|q|mark)" + _ATTRIBUTES,
+    re.IGNORECASE | re.DOTALL,
+)
+# Terminal escape sequences: CSI, OSC, DCS/SOS/PM/APC strings, two-byte escapes,
+# and their 8-bit C1 forms. Removed whole so no "[2J" debris is left behind.
+_ESCAPE_SEQUENCE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -~]?"
+)
+# Everything that must never reach a terminal: C0 (but newline), DEL, C1,
+# bidirectional overrides and isolates, zero-width and other invisible format
+# characters, line/paragraph separators and the BOM.
+_UNSAFE_CHARS = (
+    "\x00-\x09\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+)
+_UNSAFE = re.compile(f"[{_UNSAFE_CHARS}]")
+_SPACE_LIKE = str.maketrans({"\t": " ", "\r": " ", "\u2028": " ", "\u2029": " ", "\x0b": " "})
+_URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
+_URL_TRAILING = ".,;:!?)]}'\""
+_PLACEHOLDER_LINK_TEXT = {"this https url", "this http url", "https url", "http url", "link"}
+
+
+def strip_unsafe(text: str) -> str:
+    """Remove escape sequences and invisible or control characters.
+
+    Tabs and carriage returns become spaces so that words stay apart.
+    """
+    if not _UNSAFE.search(text):
+        return text
+    text = _ESCAPE_SEQUENCE.sub("", text).translate(_SPACE_LIKE)
+    return _UNSAFE.sub("", text)
+
+
+def clean_line(raw: str) -> str:
+    """Clean a one-line field (title, author, comment): whitespace folded."""
+    return " ".join(_decode(raw).split())
+
+
+def clean_paragraphs(raw: str) -> str:
+    """Clean an abstract: paragraphs separated by a blank line."""
+    text = _decode(raw)
+    if "\n" not in text:
+        return " ".join(text.split())
+    paragraphs = (" ".join(part.split()) for part in text.split("\n"))
+    return PARAGRAPH_BREAK.join(p for p in paragraphs if p)
+
+
+def find_urls(text: str) -> list[str]:
+    """The http(s) URLs in clean text, in order, without trailing punctuation."""
+    urls = []
+    for match in _URL.finditer(text):
+        url = match.group().rstrip(_URL_TRAILING)
+        if url.count("(") > url.count(")") and match.group()[len(url) :].startswith(")"):
+            url += ")"
+        if url not in urls:
+            urls.append(url)
+    return urls
+
+
+def is_web_url(url: str) -> bool:
+    """Only http(s) links are ever handed to a browser."""
+    return url.lower().startswith(("http://", "https://")) and not _UNSAFE.search(url)
+
+
+def _decode(raw: str) -> str:
+    """Tags, then entities, then unsafe characters (entities can encode ESC)."""
+    if "<" in raw:
+        raw = _LINK_TAG.sub(_link_replacement, raw)
+        raw = _BREAK_TAG.sub("\n", raw)
+        raw = _OTHER_TAG.sub("", raw)
+    if "&" in raw:
+        raw = html.unescape(raw)
+    return strip_unsafe(raw)
+
+
+def _link_replacement(match: re.Match[str]) -> str:
+    url = html.unescape(next(g for g in match.groups()[:3] if g is not None)).strip()
+    label = " ".join(_OTHER_TAG.sub("", match.group(4)).split())
+    if not label or label.lower() in _PLACEHOLDER_LINK_TEXT or html.unescape(label) == url:
+        return url
+    return f"{label} ({url})"
