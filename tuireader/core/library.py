@@ -166,12 +166,38 @@ def _walk(folder: Path, seen: set[tuple[int, int]]) -> Iterator[Path | LoadWarni
 Parser = Callable[[Path], ParseResult]
 
 
-def load_library(paths: Iterable[str | os.PathLike[str]], parse: Parser = parse_file) -> Library:
-    """Load every digest under ``paths`` into one library."""
+@dataclass(frozen=True)
+class LoadProgress:
+    """How far a load has come; the builder can be snapshotted at any step."""
+
+    done: int
+    total: int
+    builder: LibraryBuilder
+
+
+def load_progressively(
+    paths: Iterable[str | os.PathLike[str]], parse: Parser = parse_file
+) -> Iterator[LoadProgress]:
+    """Load file by file, yielding after each so a UI can show papers early.
+
+    Raises :class:`LibraryError` at once for a path that does not exist.
+    """
     builder = LibraryBuilder()
+    files = []
     for item in discover(paths):
         if isinstance(item, LoadWarning):
             builder.warn(item)
         else:
-            builder.add(parse(item))
+            files.append(item)
+    yield LoadProgress(0, len(files), builder)
+    for done, path in enumerate(files, start=1):
+        builder.add(parse(path))
+        yield LoadProgress(done, len(files), builder)
+
+
+def load_library(paths: Iterable[str | os.PathLike[str]], parse: Parser = parse_file) -> Library:
+    """Load every digest under ``paths`` into one library."""
+    builder = LibraryBuilder()
+    for progress in load_progressively(paths, parse):
+        builder = progress.builder
     return builder.snapshot()
