@@ -37,10 +37,13 @@ _ESCAPE_SEQUENCE = re.compile(
 )
 # Everything that must never reach a terminal: C0 (but newline), DEL, C1,
 # bidirectional overrides and isolates, zero-width and other invisible format
-# characters, line/paragraph separators and the BOM.
+# characters (every Unicode "Cf", tag characters included), line/paragraph
+# separators and the BOM.
 _UNSAFE_CHARS = (
-    "\x00-\x09\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e"
-    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\x00-\x09\x0b-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891"
+    "\u08e2\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f"
 )
 _UNSAFE = re.compile(f"[{_UNSAFE_CHARS}]")
 _SPACE_LIKE = str.maketrans({"\t": " ", "\r": " ", "\u2028": " ", "\u2029": " ", "\x0b": " "})

@@ -1,0 +1,41 @@
+"""Shared fixtures for the whole suite.
+
+Every test runs with its own XDG data, config and cache folders under
+``tmp_path``, so no test reads or writes the real user's files, and tests
+running in parallel (xdist) never see each other's state. The variables are
+set in ``os.environ``, so subprocesses (the CLI tests) inherit them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+    """Point the XDG folders at empty per-test folders (inherited by subprocesses)."""
+    folders = {
+        "XDG_DATA_HOME": tmp_path / "xdg-data",
+        "XDG_CONFIG_HOME": tmp_path / "xdg-config",
+        "XDG_CACHE_HOME": tmp_path / "xdg-cache",
+    }
+    for name, folder in folders.items():
+        folder.mkdir()
+        monkeypatch.setenv(name, str(folder))
+    return folders
+
+
+@pytest.fixture(scope="session")
+def samples_dir() -> Path:
+    """The real sample digests shipped with the project."""
+    return ROOT / "sample_digests"
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    """Small hand-written edge-case digests."""
+    return ROOT / "tests" / "data"
