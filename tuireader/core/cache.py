@@ -1,0 +1,115 @@
+"""The parse cache: an unchanged digest file is never parsed twice.
+
+One entry per digest file in the user cache folder, keyed by the file's
+absolute path and checked against its size and modification time, so a new
+or changed file re-parses only itself and a deleted one simply drops out.
+
+Entries are ``marshal`` data of plain tuples, not pickles: loading a damaged
+or tampered cache can fail but can never run code. Any entry that fails to
+load, or was written by another format or Python version, is ignored and
+rebuilt. The cache is an optimisation, so failing to write it is not an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+from tuireader.core import locations
+from tuireader.core.formats import ParseResult, parse_file
+from tuireader.core.model import Digest, LoadWarning, Paper
+
+#: Bump when Paper, Digest or the parser's output changes.
+FORMAT_VERSION = 1
+_STAMP = (FORMAT_VERSION, sys.version_info[:2])
+_SUFFIX = ".digest"
+
+
+class ParseCache:
+    """A drop-in for :func:`parse_file` that remembers what it parsed."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder or locations.cache_dir() / "parsed"
+        self.hits = 0
+        self.misses = 0
+
+    def __call__(self, path: Path) -> ParseResult:
+        try:
+            status = path.stat()
+        except OSError:
+            return parse_file(path)
+        key = (str(path.absolute()), status.st_size, status.st_mtime_ns)
+        entry = self._entry_path(key[0])
+        cached = self._read(entry, key)
+        if cached is not None:
+            self.hits += 1
+            return cached
+        self.misses += 1
+        result = parse_file(path)
+        self._write(entry, key, result)
+        return result
+
+    def _entry_path(self, absolute: str) -> Path:
+        digest = hashlib.blake2b(absolute.encode("utf-8", "surrogateescape"), digest_size=16)
+        return self.folder / f"{digest.hexdigest()}{_SUFFIX}"
+
+    def _read(self, entry: Path, key: tuple[str, int, int]) -> ParseResult | None:
+        try:
+            stamp, stored_key, digest, warnings = marshal.loads(entry.read_bytes())
+            if tuple(stamp) != _STAMP or tuple(stored_key) != key:
+                return None
+            return ParseResult(_digest_from(digest), tuple(LoadWarning(*w) for w in warnings))
+        except FileNotFoundError:
+            return None
+        except Exception:  # noqa: BLE001 - any damage to a cache entry means "re-parse"
+            return None
+
+    def _write(self, entry: Path, key: tuple[str, int, int], result: ParseResult) -> None:
+        warnings = tuple((w.source, w.line, w.message) for w in result.warnings)
+        data = marshal.dumps((_STAMP, key, _digest_to(result.digest), warnings))
+        temporary = entry.with_name(f".{entry.name}.{os.getpid()}")
+        try:
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_bytes(data)
+            os.replace(temporary, entry)
+        except OSError:
+            temporary.unlink(missing_ok=True)
+
+
+def _digest_to(digest: Digest | None) -> tuple[object, ...] | None:
+    if digest is None:
+        return None
+    papers = tuple(_paper_to(paper) for paper in digest.papers)
+    return (digest.date.toordinal(), digest.category, digest.source, digest.format, papers)
+
+
+def _digest_from(data: tuple[object, ...] | None) -> Digest | None:
+    if data is None:
+        return None
+    day, category, source, digest_format, papers = data
+    return Digest(
+        date.fromordinal(day),  # type: ignore[arg-type]
+        category,  # type: ignore[arg-type]
+        source,  # type: ignore[arg-type]
+        digest_format,  # type: ignore[arg-type]
+        tuple(_paper_from(paper) for paper in papers),  # type: ignore[attr-defined]
+    )
+
+
+def _paper_to(paper: Paper) -> tuple[object, ...]:
+    fields = [getattr(paper, name) for name in _PAPER_FIELDS]
+    fields[-1] = tuple(day.toordinal() for day in paper.dates)
+    return tuple(fields)
+
+
+def _paper_from(fields: tuple[object, ...]) -> Paper:
+    *rest, dates = fields
+    return Paper(*rest, tuple(map(date.fromordinal, dates)))  # type: ignore[arg-type]
+
+
+_PAPER_FIELDS = tuple(Paper.__dataclass_fields__)
+assert _PAPER_FIELDS[-1] == "dates", "the cache stores dates last, as ordinals"
