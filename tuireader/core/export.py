@@ -5,18 +5,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 
 from tuireader.core.model import Paper
-
-
-@dataclass(frozen=True, slots=True)
-class Annotation:
-    """What the user added to a paper; the store's view, as export needs it."""
-
-    starred: bool = False
-    note: str | None = None
-
+from tuireader.core.store import Annotation
 
 Annotations = Mapping[str, Annotation]
 
