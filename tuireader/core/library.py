@@ -154,12 +154,13 @@ def _walk(folder: Path, seen: set[tuple[int, int]]) -> Iterator[Path | LoadWarni
             continue
         try:
             is_dir = entry.is_dir()
-            is_file = not is_dir and entry.is_file()
         except OSError:
-            is_dir = is_file = False
+            is_dir = False
         if is_dir:
             yield from _walk(Path(entry.path), seen)
-        elif is_file and entry.name.lower().endswith(DIGEST_SUFFIXES):
+        elif entry.name.lower().endswith(DIGEST_SUFFIXES):
+            # Not only regular files: a dangling link, a link loop or a FIFO
+            # named like a digest gets a warning from the parser, not silence.
             yield Path(entry.path)
 
 

@@ -6,6 +6,7 @@ means writing that module and listing it in :data:`FORMATS`.
 
 from __future__ import annotations
 
+import io
 import os
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -38,7 +39,7 @@ def parse_file(path: str | os.PathLike[str]) -> ParseResult:
     source = str(path)
     warnings: list[LoadWarning] = []
     try:
-        with open(path, "rb") as handle:
+        with _open_for_reading(path) as handle:
             if b"\x00" in handle.peek(_SNIFF_BYTES)[:_SNIFF_BYTES]:
                 return _skipped(source, "binary file, skipped")
             return parse_lines(_decoded_lines(handle, source, warnings), source, warnings)
@@ -70,6 +71,21 @@ def parse_lines(
         warnings.append(LoadWarning(source, number, "not a digest (no known header), skipped"))
         return ParseResult(None, tuple(warnings))
     return _skipped(source, "empty file, skipped", tuple(warnings))
+
+
+def _open_for_reading(path: str | os.PathLike[str]) -> io.BufferedReader:
+    """Open without blocking forever on a FIFO that nothing writes to (it reads
+    as empty); a pipe with a writer, as from ``<(command)``, still reads."""
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+    nonblocking = getattr(os, "O_NONBLOCK", 0)
+    descriptor = os.open(path, flags | nonblocking)
+    try:
+        if nonblocking:
+            os.set_blocking(descriptor, True)
+        return open(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
 
 
 def _decoded_lines(handle: BinaryIO, source: str, warnings: list[LoadWarning]) -> Lines:
