@@ -33,7 +33,8 @@ CORRECTION_CUTOFF = 80
 #: Corrections within this many points of the best one are all searched.
 CORRECTION_SPREAD = 4
 
-_TERM = re.compile(r'"([^"]+)"|(\S+)')
+# A quote still open at the end is a phrase being typed, not a literal '"'.
+_TERM = re.compile(r'"([^"]*)(?:"|$)|(\S+)')
 _WORD = re.compile(r"[^\W_]{3,}")
 
 
@@ -198,6 +199,10 @@ class Searcher:
             matches = self.index.narrow(matches, terms[len(last_terms) - 1])
         for term in terms[len(last_terms) :]:
             matches = self.index.narrow(matches, term)
+        if matches.corrections or not matches.candidates:
+            # A term that matched nothing is corrected against every candidate
+            # of the terms before it, not just the narrowed few: start afresh.
+            return None
         return matches
 
 
@@ -207,7 +212,7 @@ def highlight_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
     if len(folded) != len(text):
         return []
     spans = []
-    for term in terms:
+    for term in filter(None, terms):
         start = folded.find(term)
         while start != -1:
             spans.append((start, start + len(term)))

@@ -1,0 +1,299 @@
+"""Search over the 240 sample papers, checked against a brute-force oracle
+written here from the documented rules (every term in some field; title 3,
+authors 2, ID/categories 2, abstract 1)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tuireader.core.library import load_library
+from tuireader.core.model import Paper
+from tuireader.core.search import (
+    Searcher,
+    SearchIndex,
+    fold,
+    highlight_spans,
+    parse_query,
+)
+
+
+@pytest.fixture(scope="module")
+def papers(samples_dir: Path) -> list[Paper]:
+    return load_library([samples_dir]).ordered_papers()
+
+
+@pytest.fixture(scope="module")
+def index(papers: list[Paper]) -> SearchIndex:
+    return SearchIndex(papers)
+
+
+def fields(paper: Paper) -> dict[str, str]:
+    """The searchable text of a paper, lower-cased with accents stripped."""
+    return {
+        "title": fold(paper.title),
+        "authors": fold(", ".join(paper.authors)),
+        "keys": fold(" ".join((paper.id, *paper.categories))),
+        "abstract": fold(paper.abstract),
+    }
+
+
+def oracle_weight(paper: Paper, terms: Sequence[str]) -> int | None:
+    """The documented score of a paper, or None when some term is missing."""
+    text = fields(paper)
+    total = 0
+    for term in terms:
+        if term in text["title"]:
+            total += 3
+        elif term in text["authors"] or term in text["keys"]:
+            total += 2
+        elif term in text["abstract"]:
+            total += 1
+        else:
+            return None
+    return total
+
+
+def ids(papers: list[Paper], positions: Sequence[int]) -> list[str]:
+    return [papers[i].id for i in positions]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("Bökman", "bokman", id="umlaut"),
+        pytest.param("ÉCOLE Naïve Dünnwald", "ecole naive dunnwald", id="mixed"),
+        pytest.param("plain ascii", "plain ascii", id="ascii"),
+    ],
+)
+def test_fold(text: str, expected: str) -> None:
+    assert fold(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "terms"),
+    [
+        pytest.param("Deep Learning", ("deep", "learning"), id="words"),
+        pytest.param('"domain adaptation" survey', ("domain adaptation", "survey"), id="phrase"),
+        pytest.param("deep  DEEP deep", ("deep",), id="duplicates"),
+        pytest.param("Bökman", ("bokman",), id="folded"),
+        pytest.param("", (), id="empty"),
+        pytest.param('   ""  ', (), id="blank"),
+        pytest.param('"domain adapt', ("domain adapt",), id="unclosed-phrase-while-typing"),
+        pytest.param('"', (), id="lone-quote"),
+    ],
+)
+def test_parse_query(query: str, terms: tuple[str, ...]) -> None:
+    assert parse_query(query) == terms
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "segmentation",
+        "medical segmentation",
+        "deep neural network",
+        '"domain adaptation"',
+        "adaptation domain",
+        "cs.lg",
+        "eess.iv segmentation",
+        "2201.13",
+        "h&e",
+        "Krüger",
+        "self-supervised contrastive",
+    ],
+)
+def test_matches_and_order_follow_the_documented_rules(
+    query: str, papers: list[Paper], index: SearchIndex
+) -> None:
+    terms = parse_query(query)
+    expected = {paper.id for paper in papers if oracle_weight(paper, terms) is not None}
+    result = index.search(query)
+    assert result.corrections == ()
+    found = ids(papers, result.positions)
+    assert len(found) == len(set(found))
+    assert set(found) == expected
+    assert expected, "the query should find something in the samples"
+    weights = [oracle_weight(papers[i], terms) for i in result.positions]
+    assert weights == sorted(weights, reverse=True)
+
+
+def test_title_matches_rank_above_abstract_only_matches(
+    papers: list[Paper], index: SearchIndex
+) -> None:
+    positions = index.search("segmentation").positions
+    in_title = ["segmentation" in fold(papers[i].title) for i in positions]
+    assert in_title == sorted(in_title, reverse=True)
+    assert 0 < in_title.count(True) < len(in_title)  # both kinds exist in the samples
+
+
+def test_all_terms_must_match(papers: list[Paper], index: SearchIndex) -> None:
+    both = set(ids(papers, index.search("medical segmentation").positions))
+    medical = set(ids(papers, index.search("medical").positions))
+    segmentation = set(ids(papers, index.search("segmentation").positions))
+    assert both == medical & segmentation
+    assert both < medical and both < segmentation
+
+
+def test_quoted_phrase_is_stricter_than_its_words(papers: list[Paper], index: SearchIndex) -> None:
+    phrase = ids(papers, index.search('"domain adaptation"').positions)
+    words = ids(papers, index.search("domain adaptation").positions)
+    assert set(phrase) < set(words)
+    for paper_id in phrase:
+        paper = next(p for p in papers if p.id == paper_id)
+        assert any("domain adaptation" in text for text in fields(paper).values())
+    extra = set(words) - set(phrase)
+    assert all(
+        not any("domain adaptation" in t for t in fields(p).values())
+        for p in papers
+        if p.id in extra
+    )
+
+
+@pytest.mark.parametrize("query", ["bokman", "Bökman", "BOKMAN", "georg bokman"])
+def test_accents_are_folded(query: str, papers: list[Paper], index: SearchIndex) -> None:
+    result = index.search(query)
+    assert ids(papers, result.positions) == ["2201.13065"]
+    assert result.corrections == ()
+
+
+def test_typos_are_corrected_and_reported(papers: list[Paper], index: SearchIndex) -> None:
+    result = index.search("difusion")
+    assert result.corrections == (("difusion", ("diffusion",)),)
+    expected = {p.id for p in papers if any("diffusion" in t for t in fields(p).values())}
+    assert len(expected) >= 2
+    assert set(ids(papers, result.positions)) == expected
+
+
+def test_correction_keeps_the_other_terms(papers: list[Paper], index: SearchIndex) -> None:
+    corrected = index.search("segmentaton medical")
+    assert corrected.corrections[0][0] == "segmentaton"
+    assert "segmentation" in corrected.corrections[0][1]
+    plain = index.search("segmentation medical")
+    assert set(corrected.positions) == set(plain.positions)
+
+
+@pytest.mark.parametrize("query", ["zzzzqqqq", "qqq", "segmentation zzzzqqqq"])
+def test_nonsense_finds_nothing(query: str, index: SearchIndex) -> None:
+    result = index.search(query)
+    assert result.positions == ()
+    assert result.corrections == ()
+
+
+def test_empty_query_lists_everything_in_order(papers: list[Paper], index: SearchIndex) -> None:
+    assert index.search("").positions == tuple(range(len(papers)))
+    assert index.search("  ").positions == tuple(range(len(papers)))
+
+
+def test_scope_limits_the_search(papers: list[Paper], index: SearchIndex) -> None:
+    scope = [i for i, p in enumerate(papers) if date(2021, 3, 11) in p.dates]
+    assert len(scope) == 66
+    everywhere = index.search("segmentation").positions
+    scoped = index.search("segmentation", scope).positions
+    assert set(scoped) == set(everywhere) & set(scope)
+    assert index.search("", scope).positions == tuple(scope)
+
+
+def typed(query: str) -> list[str]:
+    """Every state of the search box while ``query`` is typed, then erased."""
+    forward = [query[:n] for n in range(1, len(query) + 1)]
+    return forward + forward[-2::-1] + [""]
+
+
+SESSIONS = [
+    pytest.param(["difusion"], id="typo-typed"),
+    pytest.param(["segmentaton medical"], id="typo-then-word"),
+    pytest.param(["bokman", "Bökman"], id="accents"),
+    pytest.param(['"domain adaptation" unsupervised'], id="phrase"),
+    pytest.param(["medical image segmentation", "medical imaging"], id="retyped"),
+    pytest.param(["deep deep learning", "x-ray lung heart"], id="duplicates"),
+    pytest.param(["qqqq diffusion", "transformr vision"], id="dead-end"),
+]
+
+
+@pytest.mark.parametrize("queries", SESSIONS)
+def test_incremental_searcher_equals_full_search(
+    queries: list[str], papers: list[Paper], index: SearchIndex
+) -> None:
+    """Typed char by char, erased, retyped, and with the scope switched."""
+    searcher = Searcher(index)
+    march = [i for i, p in enumerate(papers) if date(2021, 3, 11) in p.dates]
+    scopes: list[list[int] | None] = [None, march, None]
+    for scope in scopes:
+        for query in queries:
+            for state in typed(query):
+                assert searcher.search(state, scope) == index.search(state, scope), (state, scope)
+
+
+def test_searcher_switching_scope_mid_query(papers: list[Paper], index: SearchIndex) -> None:
+    searcher = Searcher(index)
+    july = [i for i, p in enumerate(papers) if date(2021, 7, 21) in p.dates]
+    for n, state in enumerate(typed("segmentation network")):
+        scope = july if n % 3 == 0 else None
+        assert searcher.search(state, scope) == index.search(state, scope), (state, scope)
+
+
+@pytest.mark.parametrize(
+    ("text", "terms", "spans"),
+    [
+        pytest.param("Georg Bökman", ["bokman"], [(6, 12)], id="accented"),
+        pytest.param("Deep deep DEEP", ["deep"], [(0, 4), (5, 9), (10, 14)], id="every-occurrence"),
+        pytest.param("abcdef", ["abc", "cde"], [(0, 5)], id="overlap-merged"),
+        pytest.param("abc def", ["abc", "def"], [(0, 3), (4, 7)], id="separate"),
+        pytest.param("abcdef", ["abc", "def"], [(0, 6)], id="adjacent-merged"),
+        pytest.param("aaaa", ["aa"], [(0, 4)], id="repeats"),
+        pytest.param("nothing here", ["zzz"], [], id="no-match"),
+        pytest.param("anything", [""], [], id="empty-term"),
+        pytest.param("", ["a"], [], id="empty-text"),
+    ],
+)
+def test_highlight_spans(text: str, terms: list[str], spans: list[tuple[int, int]]) -> None:
+    assert highlight_spans(text, terms) == spans
+    for start, end in spans:
+        assert any(term in fold(text[start:end]) for term in terms)
+
+
+def test_highlight_spans_on_real_titles(papers: list[Paper]) -> None:
+    for paper in papers:
+        for start, end in highlight_spans(paper.title, ["segment"]):
+            assert fold(paper.title[start:end]).startswith("segment")
+
+
+_EDITS = st.lists(
+    st.one_of(
+        st.sampled_from(["seg", "ment", "ation", " ", "deep", "dif", "usion", "x", "q", '"', "ö"]),
+        st.just("<backspace>"),
+        st.just("<scope>"),
+    ),
+    max_size=30,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(edits=_EDITS)
+def test_searcher_equals_full_search_for_any_edits(
+    edits: list[str], papers: list[Paper], index: SearchIndex
+) -> None:
+    """Random typing, erasing and scope switching never make the two differ."""
+    searcher = Searcher(index)
+    scopes: list[list[int] | None] = [
+        None,
+        [i for i, p in enumerate(papers) if date(2021, 1, 22) in p.dates],
+    ]
+    query, scope = "", 0
+    for edit in edits:
+        if edit == "<backspace>":
+            query = query[:-1]
+        elif edit == "<scope>":
+            scope = 1 - scope
+        else:
+            query += edit
+        expected = index.search(query, scopes[scope])
+        assert searcher.search(query, scopes[scope]) == expected, (query, scope)
