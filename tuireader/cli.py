@@ -17,8 +17,9 @@ from tuireader import __version__
 from tuireader.core import export, locations
 from tuireader.core.config import load_config
 from tuireader.core.library import Library, LibraryError, load_library
-from tuireader.core.model import Paper
+from tuireader.core.model import Paper, parse_arxiv_id
 from tuireader.core.search import SearchIndex
+from tuireader.core.store import AnnotationStore, StoreError
 
 #: Warnings shown on stderr before the rest is summarised.
 WARNINGS_SHOWN = 5
@@ -47,6 +48,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"tuireader: {error}", file=sys.stderr)
         return 2
+    except StoreError as error:
+        print(f"tuireader: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -87,10 +91,35 @@ def load(paths: Sequence[str], *, quiet: bool = False) -> Library:
 # The commands ---------------------------------------------------------------
 
 
+def annotation_store() -> AnnotationStore:
+    """The user's stars and notes; a problem with the file is a warning."""
+    store = AnnotationStore()
+    problem = store.load()
+    if problem:
+        print(f"tuireader: warning: {problem}", file=sys.stderr)
+    return store
+
+
 def _export(arguments: argparse.Namespace) -> int:
     library = load(arguments.paths, quiet=arguments.quiet)
+    annotations = annotation_store().all()
     papers = library.ordered_papers()
-    sys.stdout.write(export.FORMATS[arguments.format](papers, None))
+    if arguments.starred:
+        papers = [p for p in papers if p.id in annotations and annotations[p.id].starred]
+    sys.stdout.write(export.FORMATS[arguments.format](papers, annotations))
+    return 0
+
+
+def _star(arguments: argparse.Namespace) -> int:
+    store = annotation_store()
+    for paper_id in arguments.ids:
+        store.set_star(paper_id, not arguments.remove)
+    return 0
+
+
+def _note(arguments: argparse.Namespace) -> int:
+    text = sys.stdin.read() if arguments.text == "-" else arguments.text
+    annotation_store().set_note(arguments.id, text)
     return 0
 
 
@@ -175,6 +204,13 @@ def _iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
+def _arxiv_id(text: str) -> str:
+    parsed = parse_arxiv_id(text)
+    if parsed is None:
+        raise argparse.ArgumentTypeError(f"not an arXiv ID: {text!r}")
+    return parsed[0]
+
+
 def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")
@@ -211,6 +247,7 @@ def _command_parser() -> argparse.ArgumentParser:
     export_parser.add_argument(
         "-f", "--format", choices=sorted(export.FORMATS), default="json", help="default: json"
     )
+    export_parser.add_argument("--starred", action="store_true", help="only starred papers")
     _add_paths(export_parser)
     export_parser.set_defaults(run=_export)
 
@@ -230,6 +267,18 @@ def _command_parser() -> argparse.ArgumentParser:
     show_parser.add_argument("id", help="arXiv ID, with or without version, or its URL")
     _add_paths(show_parser)
     show_parser.set_defaults(run=_show)
+
+    saved = "Saved at once to the annotations file; no digests are read. Exit status: 0 saved, "
+    saved += "1 could not save (the file is left as it was), 2 bad arguments."
+    star_parser = commands.add_parser("star", help="star papers", description=saved)
+    star_parser.add_argument("ids", nargs="+", type=_arxiv_id, metavar="ID", help="arXiv ID or URL")
+    star_parser.add_argument("--remove", action="store_true", help="unstar them instead")
+    star_parser.set_defaults(run=_star)
+
+    note_parser = commands.add_parser("note", help="set a paper's note", description=saved)
+    note_parser.add_argument("id", type=_arxiv_id, metavar="ID", help="arXiv ID or URL")
+    note_parser.add_argument("text", metavar="TEXT", help="the note; - reads stdin; empty deletes")
+    note_parser.set_defaults(run=_note)
     return parser
 
 
@@ -238,4 +287,6 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "list": _list,
     "search": _search,
     "show": _show,
+    "star": _star,
+    "note": _note,
 }
