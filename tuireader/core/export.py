@@ -79,7 +79,7 @@ def to_bibtex(papers: Iterable[Paper], annotations: Annotations | None = None) -
             ("eprint", paper.id),
             ("archivePrefix", "arXiv"),
             ("primaryClass", paper.primary_category or next(iter(paper.categories), "")),
-            ("doi", paper.doi or ""),
+            ("doi", _without_stray_braces(paper.doi or "")),
             ("url", paper.abs_url),
             ("journal", _latex_escape(paper.journal or "")),
             ("note", _latex_escape(paper.comment or "")),
@@ -116,36 +116,46 @@ _LATEX_OUTSIDE_MATH = {"_": r"\_", "^": r"\^{}", "~": r"\~{}"}
 def _latex_escape(text: str) -> str:
     """Escape what breaks LaTeX, but keep the ``$math$`` and commands that
     arXiv titles are written in. Unbalanced braces would break BibTeX's own
-    parser, so then every brace is escaped."""
+    parser, so then every brace is written as a brace command."""
+    if not _braces_balanced(text):
+        text = re.sub(r"\\?([{}])", _brace_command, text)
+    if (len(text) - len(text.rstrip("\\"))) % 2:  # a final lone \ would eat the brace after
+        text = text[:-1] + r"\textbackslash{}"
+    # An odd number of $ is no formula: every $ is then a literal dollar, and
+    # _ ^ ~ are escaped everywhere.
+    math_allowed = len(re.findall(r"(?<!\\)\$", text)) % 2 == 0
     out = []
     in_math = False
     previous = ""
     for char in text:
         if char == "$" and previous != "\\":
-            in_math = not in_math
-            out.append(char)
+            in_math = math_allowed and not in_math
+            out.append(char if math_allowed else r"\$")
         elif char in _LATEX_ALWAYS and previous != "\\":
             out.append(_LATEX_ALWAYS[char])
         elif char in _LATEX_OUTSIDE_MATH and not in_math and previous != "\\":
             out.append(_LATEX_OUTSIDE_MATH[char])
         else:
             out.append(char)
-        previous = char
-    escaped = "".join(out)
-    if in_math:  # an odd number of $: treat every $ as a literal dollar
-        escaped = re.sub(r"(?<!\\)\$", r"\\$", escaped)
-    if not _braces_balanced(escaped):
-        escaped = re.sub(r"(?<!\\)([{}])", r"\\\1", escaped)
-    return escaped
+        # "\\" is an escaped backslash: it escapes nothing after it.
+        previous = "" if previous == "\\" and char == "\\" else char
+    return "".join(out)
+
+
+def _brace_command(match: re.Match[str]) -> str:
+    return r"\textbraceleft{}" if match.group(1) == "{" else r"\textbraceright{}"
+
+
+def _without_stray_braces(text: str) -> str:
+    """A verbatim field (DOI) cannot escape anything: drop unbalanced braces."""
+    return text if _braces_balanced(text) else re.sub(r"[{}]", "", text)
 
 
 def _braces_balanced(text: str) -> bool:
+    """Balanced as BibTeX counts: every brace, backslash before it or not."""
     depth = 0
-    previous = ""
     for char in text:
-        if previous != "\\":
-            depth += (char == "{") - (char == "}")
-            if depth < 0:
-                return False
-        previous = char
+        depth += (char == "{") - (char == "}")
+        if depth < 0:
+            return False
     return depth == 0
