@@ -15,6 +15,7 @@ from typing import NoReturn
 
 from tuireader import __version__
 from tuireader.core import export, locations
+from tuireader.core.cache import ParseCache
 from tuireader.core.config import load_config
 from tuireader.core.library import Library, LibraryError, load_library
 from tuireader.core.model import Paper, parse_arxiv_id
@@ -76,7 +77,7 @@ def load(paths: Sequence[str], *, quiet: bool = False) -> Library:
         if os.path.isfile(path) and not os.access(path, os.R_OK):
             raise UsageError(f"cannot read {path}: permission denied")
     try:
-        library = load_library(resolved)
+        library = load_library(resolved, parse=ParseCache())
     except LibraryError as error:
         raise UsageError(str(error)) from None
     if not quiet:
@@ -189,8 +190,14 @@ def describe(paper: Paper) -> str:
 
 
 def _open_reader(arguments: argparse.Namespace) -> int:
-    library = load(arguments.paths)
-    print(f"{len(library)} papers on {len(library.dates)} dates")
+    """Open the app; its folders are checked first so a typo fails here, fast."""
+    paths = resolve_paths(arguments.paths)
+    missing = [path for path in paths if not os.path.exists(os.path.expanduser(path))]
+    if missing:
+        raise UsageError(f"no such file or folder: {missing[0]}")
+    from tuireader.ui.app import ReaderApp
+
+    ReaderApp(paths).run()
     return 0
 
 

@@ -1,0 +1,265 @@
+"""The reader driven as a person would, through Textual's Pilot."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from pathlib import Path
+
+from app_helpers import SAMPLES, loaded, make_app, settle, visible_rows
+
+from tuireader.core import locations
+from tuireader.core.library import load_library
+from tuireader.core.search import SearchIndex
+from tuireader.ui.screens.help import HelpScreen
+from tuireader.ui.screens.note import NoteEditor
+from tuireader.ui.widgets.date_sidebar import ALL, STARRED
+
+LIBRARY = load_library([SAMPLES])
+NEWEST, OLDEST = LIBRARY.dates[0], LIBRARY.dates[-1]
+FIRST = LIBRARY.ordered_papers()[0]
+SECOND = LIBRARY.ordered_papers()[1]
+
+
+async def test_opens_on_all_papers_with_the_newest_first() -> None:
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        assert len(screen.paper_list.papers) == 240
+        assert screen.paper_list.current == FIRST
+        assert FIRST.title[:30] in visible_rows(screen)[0]
+        assert len(screen.sidebar.dates) == 5
+        assert "240 papers" in str(screen.filter_bar.query_one("#filter-count").render())
+
+
+async def test_cursor_keys_move_and_the_detail_follows() -> None:
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("j")
+        assert screen.paper_list.current == SECOND
+        await pilot.press("down", "down", "k")
+        assert screen.paper_list.cursor == 2
+        await pilot.press("G")
+        assert screen.paper_list.cursor == 239
+        await pilot.press("g")
+        assert screen.paper_list.cursor == 0
+        await pilot.press("pagedown")
+        assert screen.paper_list.cursor > 10
+        await pilot.press("pageup")
+        assert screen.paper_list.cursor == 0
+        await pilot.press("j")
+        await pilot.pause()
+        assert SECOND.title in str(screen.detail.query_one("#detail-body").render())
+
+
+async def test_star_is_saved_at_once_and_survives_a_restart() -> None:
+    async with make_app().run_test() as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("s")
+        data = tomllib.loads(locations.annotations_file().read_text())
+        assert data["papers"][FIRST.id]["starred"] is True
+        assert visible_rows(screen)[0].lstrip().startswith("★")
+    async with make_app().run_test() as pilot:
+        screen = await loaded(pilot)
+        assert visible_rows(screen)[0].lstrip().startswith("★")
+        screen.choose_scope(STARRED)
+        await settle(pilot)
+        assert [p.id for p in screen.paper_list.papers] == [FIRST.id]
+        await pilot.press("s")  # unstar
+        assert FIRST.id not in tomllib.loads(locations.annotations_file().read_text()).get(
+            "papers", {}
+        )
+
+
+async def test_note_save_cancel_and_delete() -> None:
+    async with make_app().run_test() as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("n")
+        assert isinstance(pilot.app.screen, NoteEditor)
+        await pilot.press(*"Read [this] first", "ctrl+s")
+        assert not isinstance(pilot.app.screen, NoteEditor)
+        saved = tomllib.loads(locations.annotations_file().read_text())
+        assert saved["papers"][FIRST.id]["note"] == "Read [this] first"
+        assert "Read [this] first" in str(screen.detail.query_one("#detail-body").render())
+
+        await pilot.press("n", *" and more", "escape")  # cancelled: unchanged
+        saved = tomllib.loads(locations.annotations_file().read_text())
+        assert saved["papers"][FIRST.id]["note"] == "Read [this] first"
+
+        await pilot.press("n", "ctrl+a")  # select all in the editor, then delete it
+        editor = pilot.app.screen
+        assert isinstance(editor, NoteEditor)
+        editor.query_one("TextArea").text = ""  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        saved = tomllib.loads(locations.annotations_file().read_text())
+        assert FIRST.id not in saved.get("papers", {})
+
+
+async def test_filter_narrows_ranks_counts_and_clears() -> None:
+    expected = SearchIndex(LIBRARY.ordered_papers()).search("segmentation")
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("slash", *"segmentation")
+        await settle(pilot)
+        shown = [p.id for p in screen.paper_list.papers]
+        assert shown == [LIBRARY.ordered_ids[i] for i in expected.positions]
+        assert 0 < len(shown) < 240
+        count = str(screen.filter_bar.query_one("#filter-count").render())
+        assert count == f"{len(shown)} of 240"
+        await pilot.press("enter")
+        assert screen.paper_list.has_focus and screen.paper_list.cursor == 0
+        await pilot.press("slash", "escape")
+        await settle(pilot)
+        assert screen.filter_bar.value == ""
+        assert len(screen.paper_list.papers) == 240
+        assert screen.paper_list.has_focus
+
+
+async def test_filter_with_no_match_says_so() -> None:
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("slash", *"qqqzzzxxx")
+        await settle(pilot)
+        assert screen.paper_list.papers == []
+        assert "No paper matches" in visible_rows(screen)[1]
+
+
+async def test_brackets_and_sidebar_switch_dates() -> None:
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("left_square_bracket")
+        assert screen.scope == NEWEST
+        assert len(screen.paper_list.papers) == len(LIBRARY.by_date[NEWEST])
+        await pilot.press("left_square_bracket")
+        assert screen.scope == LIBRARY.dates[1]
+        await pilot.press("right_square_bracket")
+        assert screen.scope == NEWEST
+        for _ in range(10):
+            await pilot.press("left_square_bracket")
+        assert screen.scope == OLDEST  # stops at the oldest date
+        screen.sidebar.focus()
+        await pilot.press("home")  # "All papers" is the first entry
+        await pilot.pause()
+        assert screen.scope == ALL
+
+
+async def test_filter_scope_widens_to_all_papers() -> None:
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        screen.choose_scope(NEWEST)
+        await pilot.press("slash", *"image", "enter")
+        await settle(pilot)
+        on_date = len(screen.paper_list.papers)
+        assert all(NEWEST in p.dates for p in screen.paper_list.papers)
+        await pilot.press("a")
+        await settle(pilot)
+        assert screen.scope == ALL
+        assert len(screen.paper_list.papers) > on_date
+
+
+async def test_help_lists_every_key() -> None:
+    async with make_app().run_test(size=(120, 50)) as pilot:
+        await loaded(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(pilot.app.screen, HelpScreen)
+        text = pilot.app.export_screenshot().replace("&#160;", " ")
+        for description in ("Star", "Note", "Filter", "Open", "PDF", "Copy link", "Quit"):
+            assert description in text
+        await pilot.press("escape")
+        assert not isinstance(pilot.app.screen, HelpScreen)
+        await pilot.press("f1")
+        assert isinstance(pilot.app.screen, HelpScreen)
+
+
+async def test_palette_goes_to_a_date() -> None:
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("ctrl+p", *f"go to date {OLDEST:%Y-%m-%d}")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.scope == OLDEST
+
+
+async def test_palette_toggles_the_sidebar() -> None:
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("ctrl+p", *"toggle sidebar")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not screen.sidebar.display
+        await pilot.press("b")
+        assert screen.sidebar.display
+
+
+async def test_theme_is_remembered() -> None:
+    async with make_app().run_test() as pilot:
+        await loaded(pilot)
+        pilot.app.theme = "nord"
+        await pilot.pause()
+    assert tomllib.loads(locations.config_file().read_text())["theme"] == "nord"
+    async with make_app().run_test() as pilot:
+        await loaded(pilot)
+        assert pilot.app.theme == "nord"
+
+
+async def test_open_and_pdf_open_web_links_only(browser_log: Path) -> None:
+    async with make_app().run_test() as pilot:
+        await loaded(pilot)
+        await pilot.press("o", "p")
+        await pilot.pause()
+        pilot.app.open_link("javascript:alert(1)")  # type: ignore[attr-defined]
+        pilot.app.open_link("file:///etc/passwd")  # type: ignore[attr-defined]
+        await pilot.pause()
+    assert browser_log.read_text().split() == [FIRST.abs_url, FIRST.pdf_url]
+
+
+async def test_copy_puts_the_abs_url_on_the_clipboard() -> None:
+    async with make_app().run_test() as pilot:
+        await loaded(pilot)
+        await pilot.press("y")
+        assert pilot.app.clipboard == FIRST.abs_url
+
+
+async def test_empty_folder_says_so(tmp_path: Path) -> None:
+    async with make_app(tmp_path).run_test(size=(100, 30)) as pilot:
+        screen = await loaded(pilot)
+        assert screen.paper_list.papers == []
+        assert "No digests found" in visible_rows(screen)[1]
+
+
+async def test_starred_view_when_empty_says_how_to_star() -> None:
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        screen.choose_scope(STARRED)
+        await settle(pilot)
+        assert "Press s" in visible_rows(screen)[1]
+
+
+async def test_loading_warnings_are_notified_and_listed(tmp_path: Path) -> None:
+    (tmp_path / "good.md").write_bytes((SAMPLES / "2021-07-21-cs.CV.md").read_bytes())
+    (tmp_path / "notes.md").write_text("# Shopping list\n- milk\n")
+    async with make_app(tmp_path).run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        assert len(screen.paper_list.papers) == 45
+        assert any("warning" in n.message for n in pilot.app._notifications)
+        await pilot.press("w")
+        await pilot.pause()
+        log = pilot.app.screen.query_one("Log")
+        assert any("notes.md:1" in line for line in log.lines)  # type: ignore[attr-defined]
+
+
+async def test_sidebar_groups_many_dates_by_year_and_month(tmp_path: Path) -> None:
+    template = (SAMPLES / "2021-07-21-cs.CV.md").read_text().splitlines()
+    for day in range(1, 29):
+        header = f"# ArXiv cs.CV --Mon, {day:02d} Jun 2021"
+        lines = [header, *template[1:5]]  # two papers each
+        (tmp_path / f"2021-06-{day:02d}.md").write_text("\n".join(lines) + "\n")
+    async with make_app(tmp_path, SAMPLES).run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        years = [str(node.label) for node in screen.sidebar.root.children[3:]]
+        assert years == ["2022", "2021", "2020"]
+        month_2021 = [str(n.label).split()[0] for n in screen.sidebar.root.children[4].children]
+        assert month_2021 == ["July", "June", "March", "January"]
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        assert screen.scope == date(2021, 7, 21)

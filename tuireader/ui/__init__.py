@@ -1,0 +1,1 @@
+"""The Textual face of tuireader. Widgets render; the core parses and stores."""

@@ -1,0 +1,1 @@
+"""Screens of the reader: the main screen owns state, dialogs collect input."""

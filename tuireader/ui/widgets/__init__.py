@@ -1,0 +1,1 @@
+"""Widgets of the reader: each renders state it is given and announces events."""
