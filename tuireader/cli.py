@@ -228,6 +228,7 @@ def _add_paths(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "paths",
         nargs="*",
+        default=[],  # without a default argparse lists PATH as "required" in errors
         metavar="PATH",
         help="digest files or folders (default: the configured folders, else the samples)",
     )
@@ -241,7 +242,9 @@ def _reader_parser() -> argparse.ArgumentParser:
         f"Commands: {', '.join(COMMANDS)} (tuireader COMMAND --help).",
     )
     parser.add_argument("--version", action="version", version=f"tuireader {__version__}")
-    parser.add_argument("paths", nargs="*", metavar="PATH", help="digest files or folders to open")
+    parser.add_argument(
+        "paths", nargs="*", default=[], metavar="PATH", help="digest files or folders to open"
+    )
     return parser
 
 
