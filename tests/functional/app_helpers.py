@@ -43,3 +43,13 @@ def visible_rows(screen: MainScreen) -> list[str]:
 
 def make_app(*paths: str | os.PathLike[str]) -> ReaderApp:
     return ReaderApp([str(path) for path in (paths or (SAMPLES,))])
+
+
+def steady_cursors(pilot: Pilot[None]) -> None:
+    """Stop cursors blinking so snapshots do not depend on timing."""
+    from textual.widgets import Input, TextArea
+
+    for widget in pilot.app.screen.query(Input):
+        widget.cursor_blink = False
+    for widget in pilot.app.screen.query(TextArea):
+        widget.cursor_blink = False

@@ -162,7 +162,18 @@ async def test_help_lists_every_key() -> None:
         await pilot.press("question_mark")
         assert isinstance(pilot.app.screen, HelpScreen)
         text = pilot.app.export_screenshot().replace("&#160;", " ")
-        for description in ("Star", "Note", "Filter", "Open", "PDF", "Copy link", "Quit"):
+        for description in (
+            "Star or unstar",
+            "note",
+            "Filter the list",
+            "abstract page",
+            "PDF",
+            "clipboard",
+            "older",
+            "newer",
+            "Quit",
+            "Command palette",
+        ):
             assert description in text
         await pilot.press("escape")
         assert not isinstance(pilot.app.screen, HelpScreen)

@@ -41,7 +41,7 @@ class HelpScreen(ModalScreen[None]):
             for binding in bindings:
                 if binding.description and binding.description not in seen:
                     seen.add(binding.description)
-                    table.add_row(_keys(binding), binding.description)
+                    table.add_row(_keys(binding), binding.tooltip or binding.description)
             table.add_row("", "")
         with VerticalScroll():
             yield Static(table)

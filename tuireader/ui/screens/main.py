@@ -49,7 +49,13 @@ class MainScreen(Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
     BINDINGS: list[BindingType] = [
-        Binding("slash", "focus_filter", "Filter", key_display="/"),
+        Binding(
+            "slash",
+            "focus_filter",
+            "Filter",
+            key_display="/",
+            tooltip="Filter the list as you type; Enter goes to the best match.",
+        ),
         Binding("s", "star", "Star", tooltip="Star or unstar the selected paper (saved at once)."),
         Binding("n", "note", "Note", tooltip="Write, edit or delete the selected paper's note."),
         Binding(
@@ -63,8 +69,20 @@ class MainScreen(Screen[None]):
             show=False,
             tooltip="Copy the abstract page's URL to the clipboard.",
         ),
-        Binding("left_square_bracket", "older_date", "Older date", show=False),
-        Binding("right_square_bracket", "newer_date", "Newer date", show=False),
+        Binding(
+            "left_square_bracket",
+            "older_date",
+            "Older date",
+            show=False,
+            tooltip="Show the previous (older) date.",
+        ),
+        Binding(
+            "right_square_bracket",
+            "newer_date",
+            "Newer date",
+            show=False,
+            tooltip="Show the next (newer) date.",
+        ),
         Binding(
             "a",
             "widen",
@@ -72,8 +90,16 @@ class MainScreen(Screen[None]):
             show=False,
             tooltip="Search every paper instead of the selected date or list.",
         ),
-        Binding("b", "toggle_sidebar", "Sidebar", show=False),
-        Binding("w", "show_warnings", "Loading warnings", show=False),
+        Binding(
+            "b", "toggle_sidebar", "Sidebar", show=False, tooltip="Show or hide the date sidebar."
+        ),
+        Binding(
+            "w",
+            "show_warnings",
+            "Loading warnings",
+            show=False,
+            tooltip="List the files skipped and lines ignored while loading.",
+        ),
         Binding(
             "escape",
             "back",

@@ -59,8 +59,8 @@ def render_paper(paper: Paper, note: str | None) -> Text:
         ("DOI", paper.doi),
         ("Comment", paper.comment),
         ("Journal", paper.journal),
-        ("Published", paper.published),
-        ("Updated", paper.updated),
+        ("Published", (paper.published or "")[:10]),
+        ("Updated", (paper.updated or "")[:10]),
         *paper.extra,
     ]
     for name, value in facts:
