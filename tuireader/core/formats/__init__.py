@@ -40,11 +40,23 @@ def parse_file(path: str | os.PathLike[str]) -> ParseResult:
     warnings: list[LoadWarning] = []
     try:
         with _open_for_reading(path) as handle:
-            if b"\x00" in handle.peek(_SNIFF_BYTES)[:_SNIFF_BYTES]:
+            if looks_binary(handle.peek(_SNIFF_BYTES)[:_SNIFF_BYTES]):
                 return _skipped(source, "binary file, skipped")
             return parse_lines(_decoded_lines(handle, source, warnings), source, warnings)
     except OSError as error:
         return _skipped(source, f"cannot read: {error.strerror or error}")
+
+
+def looks_binary(head: bytes) -> bool:
+    """True for images, archives and the like; a stray NUL or escape in a
+    digest is hostile text to clean, not a reason to skip the whole file."""
+    if not head:
+        return False
+    controls = sum(head.count(bytes([byte])) for byte in _BINARY_BYTES)
+    return head.count(0) > len(head) // 100 or controls > len(head) // 10
+
+
+_BINARY_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f\x1b")
 
 
 def parse_text(text: str, source: str = "<text>") -> ParseResult:
