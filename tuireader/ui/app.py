@@ -13,7 +13,7 @@ from tuireader.core.cache import ParseCache
 from tuireader.core.config import load_config, save_theme
 from tuireader.core.library import Parser
 from tuireader.core.store import AnnotationStore
-from tuireader.core.text import is_web_url
+from tuireader.core.text import is_web_url, strip_unsafe
 from tuireader.ui.commands import DateCommands
 from tuireader.ui.screens.help import HelpScreen
 from tuireader.ui.screens.main import MainScreen
@@ -51,11 +51,11 @@ class ReaderApp(App[None]):
         problem = self.store.load()
         self.push_screen(MainScreen(self.paths, self.store, self._parse))
         if problem:
-            self.notify(
+            self.say(
                 problem, title="Your annotations file was damaged", severity="error", timeout=30
             )
         if config.problem:
-            self.notify(config.problem, title="Settings ignored", severity="warning", timeout=15)
+            self.say(config.problem, title="Settings ignored", severity="warning", timeout=15)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
 
     def load_settings(self):  # type: ignore[no-untyped-def]
@@ -68,15 +68,20 @@ class ReaderApp(App[None]):
         try:
             save_theme(theme.name)
         except (OSError, ValueError) as error:
-            self.notify(f"Could not remember the theme: {error}", severity="warning")
+            self.say(f"Could not remember the theme: {error}", severity="warning")
+
+    def say(self, message: str, **options: object) -> None:
+        """Notify with untrusted text in it (titles, paths, URLs): never as
+        markup, and never with control characters."""
+        self.notify(strip_unsafe(message), markup=False, **options)  # type: ignore[arg-type]
 
     def open_link(self, url: str) -> None:
         """Open http(s) links only: digest text must never launch anything else."""
         if not is_web_url(url):
-            self.notify(f"Not opening a non-web link: {url}", severity="error")
+            self.say(f"Not opening a non-web link: {url}", severity="error")
             return
         self.open_url(url)
-        self.notify(f"Opening {url}", timeout=3)
+        self.say(f"Opening {url}", timeout=3)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -202,7 +202,7 @@ class MainScreen(Screen[None]):
         self._show_library(library)
         if library.warnings:
             count = len(library.warnings)
-            self.notify(
+            self.app.say(
                 f"{count} loading warning{'s' * (count != 1)}: press w to see them.",
                 title="Some files were skipped",
                 severity="warning",
@@ -213,7 +213,7 @@ class MainScreen(Screen[None]):
         self._loading = False
         self.query_one(ProgressBar).display = False
         self.paper_list.show([], empty=message)
-        self.notify(message, title="Cannot load digests", severity="error", timeout=15)
+        self.app.say(message, title="Cannot load digests", severity="error", timeout=15)
 
     def _show_library(self, library: Library) -> None:
         self.library = library
@@ -379,7 +379,7 @@ class MainScreen(Screen[None]):
         if self.library.warnings:
             self.app.push_screen(WarningsScreen(self.library.warnings))
         else:
-            self.notify("No loading warnings.")
+            self.app.say("No loading warnings.")
 
     def action_star(self) -> None:
         paper = self._current_or_bell()
@@ -388,10 +388,10 @@ class MainScreen(Screen[None]):
         try:
             annotation = self._store.toggle_star(paper.id, paper.title)
         except StoreError as error:
-            self.notify(str(error), title="Star not saved yet", severity="error", timeout=15)
+            self.app.say(str(error), title="Star not saved yet", severity="error", timeout=15)
             annotation = self._store.get(paper.id)
         starred = bool(annotation and annotation.starred)
-        self.notify(f"{'Starred' if starred else 'Unstarred'}: {paper.title}", timeout=2)
+        self.app.say(f"{'Starred' if starred else 'Unstarred'}: {paper.title}", timeout=2)
         self._marks_changed()
 
     def action_note(self) -> None:
@@ -407,8 +407,8 @@ class MainScreen(Screen[None]):
             try:
                 self._store.set_note(paper.id, text, paper.title)
             except StoreError as error:
-                self.notify(str(error), title="Note not saved yet", severity="error", timeout=15)
-            self.notify("Note deleted." if not text.strip() else "Note saved.", timeout=2)
+                self.app.say(str(error), title="Note not saved yet", severity="error", timeout=15)
+            self.app.say("Note deleted." if not text.strip() else "Note saved.", timeout=2)
             self._marks_changed()
 
         self.app.push_screen(NoteEditor(paper.title, note), save)
@@ -424,7 +424,7 @@ class MainScreen(Screen[None]):
     def action_copy_link(self) -> None:
         if paper := self._current_or_bell():
             self.app.copy_to_clipboard(paper.abs_url)
-            self.notify(f"Copied {paper.abs_url}", timeout=2)
+            self.app.say(f"Copied {paper.abs_url}", timeout=2)
 
     def _current_or_bell(self) -> Paper | None:
         paper = self.paper_list.current

@@ -24,6 +24,7 @@ from textual.strip import Strip
 
 from tuireader.core.model import Paper
 from tuireader.core.search import highlight_spans
+from tuireader.core.text import strip_unsafe
 
 STAR, NOTE = "★", "✎"
 #: Below this width the author and category columns are dropped.
@@ -117,7 +118,7 @@ class PaperList(ScrollView, can_focus=True):
         arriving while loading do not drag it down). ``empty`` is what to say
         when there are none."""
         previous = self.current if self.cursor > 0 else None
-        self._papers, self._terms, self._empty = papers, terms, empty
+        self._papers, self._terms, self._empty = papers, terms, strip_unsafe(empty)
         self._row_cache.clear()
         self.virtual_size = Size(0, len(papers))
         cursor = 0
