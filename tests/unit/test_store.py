@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import itertools
 import os
 import random
 import re
@@ -356,7 +357,7 @@ def test_an_old_pending_change_does_not_overwrite_a_newer_one(path: Path) -> Non
 
 
 CHILD = """
-import sys
+import sys, time
 from pathlib import Path
 from tuireader.core.store import AnnotationStore
 
@@ -366,6 +367,8 @@ print("ready", flush=True)
 sys.stdin.readline()
 for number in range(int(sys.argv[2]), 500, 2):
     store.set_star(f"2301.{number:05d}", True, f"Paper {number}")
+    if number % 8 < 2:
+        time.sleep(0.002)  # now and then, long enough for the other to take the lock
 """
 
 
@@ -382,11 +385,17 @@ def test_two_processes_starring_500_papers_lose_none(path: Path) -> None:
     for child in children:
         assert child.stdout and child.stdout.readline() == "ready\n"
     for child in children:  # both start together, so their saves interleave
-        child.communicate("go\n", timeout=60)
-        assert child.returncode == 0
+        assert child.stdin
+        child.stdin.write("go\n")
+        child.stdin.close()
+    for child in children:
+        assert child.wait(timeout=60) == 0
     store = fresh(path)
     assert store.starred_ids() == {f"2301.{n:05d}" for n in range(500)}
     assert store.get("2301.00499").title == "Paper 499"  # type: ignore[union-attr]
+    by_time = sorted(store.all().items(), key=lambda item: item[1].starred_at)  # type: ignore[arg-type, return-value]
+    writers = [int(paper_id[-1]) % 2 for paper_id, _ in by_time]
+    assert sum(a != b for a, b in itertools.pairwise(writers)) > 20  # they did interleave
 
 
 # Crashes ----------------------------------------------------------------------

@@ -8,8 +8,8 @@ timestamp. A save that fails keeps the change in memory and retries it with the
 next one. A file that cannot be read is moved aside, never written over.
 
 Adding a field (tags, read state) means a new ``Annotation`` field, a line in
-``_entry`` and ``_table``, and a new format version so that older versions,
-which would drop the field, refuse the file instead.
+``FIELDS``, and a new format version so that older versions, which would drop
+the field, refuse the file instead.
 """
 
 from __future__ import annotations
@@ -29,6 +29,15 @@ from tuireader.core.files import atomic_write
 from tuireader.core.model import parse_arxiv_id
 
 FORMAT_VERSION = 1
+#: The keys of a paper's table, in the order written, and their TOML types.
+FIELDS = {
+    "title": str,
+    "starred": bool,
+    "starred_at": datetime,
+    "note": str,
+    "note_at": datetime,
+    "updated_at": datetime,
+}
 #: Seconds to wait for another tuireader to finish its save.
 LOCK_TIMEOUT = 5.0
 
@@ -78,7 +87,7 @@ class AnnotationStore:
         self.path = path or locations.annotations_file()
         self.backup_path = self.path.with_name(self.path.name + ".bak")
         lock_path = self.path.with_name(self.path.name + ".lock")
-        self._lock = FileLock(lock_path, timeout=LOCK_TIMEOUT, poll_interval=0.005)
+        self._lock = FileLock(lock_path, timeout=LOCK_TIMEOUT, poll_interval=0.001)
         self._disk: tuple[bytes, dict[str, Annotation]] = (b"", {})  # last read or written
         self._pending: list[_Change] = []
         self._view: dict[str, Annotation] = {}
@@ -254,15 +263,8 @@ def _dump(entries: dict[str, Annotation]) -> bytes:
 
 
 def _table(entry: Annotation) -> dict[str, object]:
-    table = {
-        "title": entry.title or None,
-        "starred": entry.starred,
-        "starred_at": entry.starred_at,
-        "note": entry.note,
-        "note_at": entry.note_at,
-        "updated_at": entry.updated_at,
-    }
-    return {name: value for name, value in table.items() if value is not None}
+    table = {name: getattr(entry, name) for name in FIELDS}
+    return {name: value for name, value in table.items() if value not in (None, "")}
 
 
 def _parse(data: bytes) -> dict[str, Annotation]:
@@ -288,23 +290,16 @@ def _parse(data: bytes) -> dict[str, Annotation]:
 def _entry(key: str, table: object) -> Annotation:
     if parse_arxiv_id(key) != (key, None) or not isinstance(table, dict):
         raise _Unreadable(f"papers.{key!r} is not a paper")
-
-    def field(name: str, kind: type, default: object = None) -> object:
-        value = table.get(name, default)
+    values = {}
+    for name, kind in FIELDS.items():
+        value = table.get(name)
         if value is not None and not isinstance(value, kind):
             raise _Unreadable(f"papers.{key!r}.{name} is not a {kind.__name__}")
         if isinstance(value, datetime) and value.tzinfo is None:
             value = value.replace(tzinfo=UTC)  # a hand-written local time: take it as UTC
-        return value
-
-    return Annotation(
-        starred=field("starred", bool, False),  # type: ignore[arg-type]
-        note=field("note", str) or None,  # type: ignore[arg-type]
-        title=field("title", str, ""),  # type: ignore[arg-type]
-        starred_at=field("starred_at", datetime),  # type: ignore[arg-type]
-        note_at=field("note_at", datetime),  # type: ignore[arg-type]
-        updated_at=field("updated_at", datetime),  # type: ignore[arg-type]
-    )
+        if value not in (None, ""):
+            values[name] = value
+    return Annotation(**values)
 
 
 def _reason(error: OSError) -> str:
