@@ -9,7 +9,7 @@ from textual.strip import Strip
 
 from tuireader.core.locations import bundled_samples
 from tuireader.ui.app import ReaderApp
-from tuireader.ui.screens.main import MainScreen
+from tuireader.ui.screens.main import DETAIL_DELAY, MainScreen
 
 SAMPLES = bundled_samples()
 
@@ -29,6 +29,11 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def detail_follows(pilot: Pilot[None]) -> None:
+    """Wait for the detail pane to catch up with the cursor."""
+    await pilot.pause(DETAIL_DELAY * 2)
 
 
 def strip_text(strip: Strip) -> str:

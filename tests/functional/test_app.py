@@ -6,7 +6,7 @@ import tomllib
 from datetime import date
 from pathlib import Path
 
-from app_helpers import SAMPLES, loaded, make_app, settle, visible_rows
+from app_helpers import SAMPLES, detail_follows, loaded, make_app, settle, visible_rows
 
 from tuireader.core import locations
 from tuireader.core.library import load_library
@@ -47,7 +47,7 @@ async def test_cursor_keys_move_and_the_detail_follows() -> None:
         await pilot.press("pageup")
         assert screen.paper_list.cursor == 0
         await pilot.press("j")
-        await pilot.pause()
+        await detail_follows(pilot)
         assert SECOND.title in str(screen.detail.query_one("#detail-body").render())
 
 

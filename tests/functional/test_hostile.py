@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from app_helpers import loaded, make_app, strip_text, visible_rows
+from app_helpers import detail_follows, loaded, make_app, strip_text, visible_rows
 from textual.geometry import Region
 from textual.widgets import Static
 
@@ -70,7 +70,7 @@ async def test_hostile_text_renders_literally_and_safely(
         for row in range(len(papers)):
             screen.paper_list.cursor = row
             await pilot.press("s")  # the toast carries the title too
-            await pilot.pause()
+            await detail_follows(pilot)
             detail = screen.detail.query_one("#detail-body", Static)
             strips = detail.render_lines(Region(0, 0, detail.size.width, detail.size.height))
             rendered = [strip_text(strip) for strip in strips] + visible_rows(screen)

@@ -107,14 +107,14 @@ class SearchIndex:
         """Order by weight, then rapidfuzz similarity for the best few, then position."""
         if not matches.term_weights:
             return SearchResult(tuple(matches.candidates))
-        totals = [sum(w[i] for w in matches.term_weights) for i in matches.candidates]
-        buckets: dict[int, list[int]] = {}
-        for position, total in zip(matches.candidates, totals, strict=True):
-            buckets.setdefault(total, []).append(position)
-        ordered = [i for total in sorted(buckets, reverse=True) for i in buckets[total]]
+        candidates = matches.candidates
+        # map/zip/sum and a keyed sort keep the per-candidate work in C.
+        per_term = (map(weights.__getitem__, candidates) for weights in matches.term_weights)
+        weight = dict(zip(candidates, map(sum, zip(*per_term, strict=True)), strict=True))
+        # Stable, so equal weights stay in position order.
+        ordered = sorted(candidates, key=weight.__getitem__, reverse=True)
         head, tail = ordered[:RERANK_LIMIT], ordered[RERANK_LIMIT:]
         folded = fold(query)
-        weight = dict(zip(matches.candidates, totals, strict=True))
         head.sort(key=lambda i: (-weight[i], -self._similarity(folded, i), i))
         return SearchResult(tuple(head + tail), tuple(matches.corrections))
 

@@ -19,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, ProgressBar
 from textual.worker import get_current_worker
 
@@ -41,6 +42,9 @@ from tuireader.ui.widgets.paper_list import PaperList
 
 #: While loading, the list is refreshed at most this often (seconds).
 SNAPSHOT_INTERVAL = 0.5
+#: Seconds the cursor must rest before the detail pane follows it: redrawing
+#: the detail for every row a held key passes would make the list lag.
+DETAIL_DELAY = 0.05
 
 
 class MainScreen(Screen[None]):
@@ -122,6 +126,7 @@ class MainScreen(Screen[None]):
         self._searcher: Searcher | None = None
         self._search_lock = threading.Lock()
         self._loading = True
+        self._detail_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -322,8 +327,13 @@ class MainScreen(Screen[None]):
         self.paper_list.focus()
 
     @on(PaperList.Highlighted)
-    def _paper_highlighted(self, event: PaperList.Highlighted) -> None:
-        paper = event.paper
+    def _paper_highlighted(self) -> None:
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        self._detail_timer = self.set_timer(DETAIL_DELAY, self._show_current_paper)
+
+    def _show_current_paper(self) -> None:
+        paper = self.paper_list.current
         annotation = self._store.get(paper.id) if paper else None
         self.detail.show(paper, annotation.note if annotation else None)
 

@@ -103,6 +103,11 @@ class PaperList(ScrollView, can_focus=True):
         return self._papers
 
     @property
+    def terms(self) -> tuple[str, ...]:
+        """The filter terms the rows are highlighted for."""
+        return self._terms
+
+    @property
     def current(self) -> Paper | None:
         return self._papers[self.cursor] if 0 <= self.cursor < len(self._papers) else None
 
