@@ -218,3 +218,14 @@ def test_load_progressively_counts_files(merge_files: tuple[Path, Path], tmp_pat
 def test_empty_library() -> None:
     library = Library()
     assert (len(library), library.dates, library.ordered_papers()) == (0, (), [])
+
+
+def test_newest_files_load_first(samples_dir: Path) -> None:
+    """The top of the list (newest papers) should be the first to appear."""
+    progress = load_progressively([samples_dir])
+    next(progress)  # files found, none parsed yet
+    after_one_file = next(progress).builder.snapshot().dates
+    newest = load_library([samples_dir]).dates[0]
+    assert after_one_file == (newest,)
+    *_, last = progress
+    assert last.builder.snapshot() == load_library([samples_dir])

@@ -398,6 +398,21 @@ def test_two_processes_starring_500_papers_lose_none(path: Path) -> None:
     assert sum(a != b for a, b in itertools.pairwise(writers)) > 20  # they did interleave
 
 
+def test_a_symlinked_file_stays_a_symlink(path: Path, tmp_path: Path) -> None:
+    """Users keep the file in git or a synced folder and link it in."""
+    synced = tmp_path / "synced" / "annotations.toml"
+    synced.parent.mkdir()
+    store = fresh(path)
+    store.set_star("2107.09652", True, "A paper")
+    path.rename(synced)
+    path.symlink_to(synced)
+    store = fresh(path)
+    store.set_note("2201.12944", "kept in the synced copy")
+    assert path.is_symlink() and path.resolve() == synced
+    on_disk = tomllib.loads(synced.read_text())["papers"]
+    assert on_disk["2107.09652"]["starred"] and on_disk["2201.12944"]["note"]
+
+
 # Crashes ----------------------------------------------------------------------
 
 # Forks one saving child per line it reads (the number to start at), reports

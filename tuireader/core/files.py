@@ -13,8 +13,10 @@ def atomic_write(path: Path, data: bytes) -> None:
 
     The data goes to a temporary file in the same folder, is flushed and
     fsynced, then renamed over the target; the folder is fsynced too so the
-    rename itself survives a power cut.
+    rename itself survives a power cut. A symlink is followed, so a file kept
+    in a synced folder or a git checkout stays where it is.
     """
+    path = Path(os.path.realpath(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -181,6 +182,9 @@ def load_progressively(
 ) -> Iterator[LoadProgress]:
     """Load file by file, yielding after each so a UI can show papers early.
 
+    Files whose path names a date go newest first, so the top of the list (the
+    newest papers) fills in first; the result does not depend on the order.
+
     Raises :class:`LibraryError` at once for a path that does not exist.
     """
     builder = LibraryBuilder()
@@ -190,10 +194,21 @@ def load_progressively(
             builder.warn(item)
         else:
             files.append(item)
+    files.sort(key=_date_in_path, reverse=True)
     yield LoadProgress(0, len(files), builder)
     for done, path in enumerate(files, start=1):
         builder.add(parse(path))
         yield LoadProgress(done, len(files), builder)
+
+
+_PATH_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)-?(0[1-9]|1[0-2])-?([0-3]\d)(?!\d)")
+
+
+def _date_in_path(path: Path) -> str:
+    """The last date in a digest's path ("cs.CV/2022/01/20220131.md", "2021-07-21.md"),
+    as YYYYMMDD, or "" (sorted last) when there is none."""
+    found = _PATH_DATE.findall(path.as_posix())
+    return "".join(found[-1]) if found else ""
 
 
 def load_library(paths: Iterable[str | os.PathLike[str]], parse: Parser = parse_file) -> Library:

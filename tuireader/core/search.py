@@ -99,7 +99,7 @@ class SearchIndex:
             if alternatives:
                 weights = self._weights_any(alternatives, matches.candidates)
                 corrections = [*corrections, (term, alternatives)]
-        kept = [i for i in matches.candidates if i in weights]
+        kept = list(weights)  # in candidate order: _weights visits them in order
         term_weights = [{i: w[i] for i in kept} for w in matches.term_weights]
         return Matches(kept, [*term_weights, weights], corrections)
 
@@ -149,11 +149,10 @@ class SearchIndex:
         return weights
 
     def _weights_any(self, terms: Sequence[str], candidates: Sequence[int]) -> dict[int, int]:
-        best: dict[int, int] = {}
-        for term in terms:
-            for i, weight in self._weights(term, candidates).items():
-                best[i] = max(weight, best.get(i, 0))
-        return best
+        """The best weight of any of ``terms``, in candidate order like _weights."""
+        found = [self._weights(term, candidates) for term in terms]
+        best = (max(w.get(i, 0) for w in found) for i in candidates)
+        return {i: weight for i, weight in zip(candidates, best, strict=True) if weight}
 
 
 @dataclass(frozen=True, slots=True)
