@@ -12,10 +12,11 @@ from datetime import date
 
 # New-style IDs (0704.0001 onwards, 4+4 or 4+5 digits) and old-style IDs
 # (archive[.subject-class]/YYMMNNN), each with an optional version suffix.
+# ASCII digits only: to ``\d`` fullwidth or Arabic-Indic digits are digits too.
 _ID_PATTERN = re.compile(
     r"(?<![\w.])"
-    r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7})"
-    r"(?:v(?P<version>\d+))?"
+    r"(?P<id>[0-9]{4}\.[0-9]{4,5}|[a-z][a-z-]*(?:\.[A-Z]{2})?/[0-9]{7})"
+    r"(?:v(?P<version>[0-9]+))?"
     r"(?![\w])"
 )
 _ARXIV_HOSTS = ("arxiv.org/abs/", "arxiv.org/pdf/", "export.arxiv.org/abs/")

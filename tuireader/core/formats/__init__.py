@@ -94,7 +94,9 @@ def _open_for_reading(path: str | os.PathLike[str]) -> io.BufferedReader:
     try:
         if nonblocking:
             os.set_blocking(descriptor, True)
-        return open(descriptor, "rb")
+        # peek() returns at most one buffer, which defaults to the file
+        # system's block size (often 4 KiB): ask for all the sniffed bytes.
+        return open(descriptor, "rb", buffering=_SNIFF_BYTES)
     except BaseException:
         os.close(descriptor)
         raise

@@ -109,7 +109,10 @@ def _paper(entry: _Entry, context: ParseContext) -> Iterator[Paper]:
     published = _clean_optional(_value(entry, "Published"))
     updated = _clean_optional(_value(entry, "Updated"))
     # What is left is unknown to us but may matter to the user: keep it.
-    extra = [(name, clean_line(" ".join(values))) for name, values in entry.fields.items()]
+    # The name is as untrusted as the value: both are shown.
+    extra = [
+        (clean_line(name), clean_line(" ".join(values))) for name, values in entry.fields.items()
+    ]
     if classes:
         extra.insert(0, ("Classes", classes))
     other_links = [url for url in pdf_links if "arxiv.org/" not in url]
