@@ -12,6 +12,7 @@ rebuilt. The cache is an optimisation, so failing to write it is not an error.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import marshal
 import os
@@ -24,7 +25,7 @@ from tuireader.core.formats import ParseResult, parse_file
 from tuireader.core.model import Digest, LoadWarning, Paper
 
 #: Bump when Paper, Digest or the parser's output changes.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 _STAMP = (FORMAT_VERSION, sys.version_info[:2])
 _SUFFIX = ".digest"
 
@@ -77,7 +78,10 @@ class ParseCache:
             temporary.write_bytes(data)
             os.replace(temporary, entry)
         except OSError:
-            temporary.unlink(missing_ok=True)
+            # Not only "missing": with a file where the folder should be, the
+            # clean-up fails too (ENOTDIR), and a cache must never stop a load.
+            with contextlib.suppress(OSError):
+                temporary.unlink()
 
 
 def _digest_to(digest: Digest | None) -> tuple[object, ...] | None:

@@ -146,6 +146,9 @@ class MainScreen(Screen[None]):
         self.paper_list.show([], empty="Loading digests…")
         self._load()
 
+    def on_unmount(self) -> None:
+        gc.unfreeze()  # see _show_loaded
+
     # Widgets ---------------------------------------------------------------
 
     @property
