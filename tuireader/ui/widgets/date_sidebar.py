@@ -82,7 +82,7 @@ class DateSidebar(Tree[Scope]):
                 for month, in_month in groupby(year_dates, key=lambda d: d.month):
                     month_dates = list(in_month)
                     label = Text(f"{month_dates[0]:%B}  ")
-                    label.append(str(sum(counts.per_date[d] for d in month_dates)), style="dim")
+                    label.append(f"{sum(counts.per_date[d] for d in month_dates):,}", style="dim")
                     is_open = open_year and month == newest.month if newest else False
                     month_node = year_node.add(label, expand=is_open)
                     for day in month_dates:
@@ -132,7 +132,7 @@ class DateSidebar(Tree[Scope]):
 
 def _label(name: str, count: int, starred: int) -> Text:
     label = Text(name)
-    label.append(f"  {count}", style="dim")
+    label.append(f"  {count:,}", style="dim")
     if starred:
         label.append(f" ★{starred}", style="yellow")
     return label
