@@ -8,6 +8,9 @@ set in ``os.environ``, so subprocesses (the CLI tests) inherit them.
 
 from __future__ import annotations
 
+import resource
+import signal
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -39,3 +42,20 @@ def samples_dir() -> Path:
 def data_dir() -> Path:
     """Small hand-written edge-case digests."""
     return ROOT / "tests" / "data"
+
+
+@pytest.fixture
+def file_size_limit() -> Iterator[Callable[[int], None]]:
+    """Make writing past N bytes to any file fail with EFBIG, as a full disk
+    would; works as root too. Undone after the test."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+
+    def limit(size: int) -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, hard))
+
+    try:
+        yield limit
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, previous)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import resource
 import tomllib
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -274,3 +276,36 @@ async def test_sidebar_groups_many_dates_by_year_and_month(tmp_path: Path) -> No
         assert month_2021 == ["July", "June", "March", "January"]
         await pilot.press("left_square_bracket", "left_square_bracket")
         assert screen.scope == date(2021, 7, 21)
+
+
+async def test_a_damaged_annotations_file_is_moved_aside_and_named() -> None:
+    path = locations.annotations_file()
+    path.parent.mkdir(parents=True)
+    path.write_text("version = 1\n[papers.\n")  # half a file
+    async with make_app().run_test() as pilot:
+        await loaded(pilot)
+        moved = list(path.parent.glob("annotations.corrupt-*.toml"))
+        assert len(moved) == 1 and moved[0].read_text() == "version = 1\n[papers.\n"
+        assert any(str(moved[0]) in n.message for n in pilot.app._notifications)
+        await pilot.press("s")  # and the reader goes on, on a fresh file
+        assert tomllib.loads(path.read_text())["papers"][FIRST.id]["starred"] is True
+
+
+async def test_a_failed_save_is_reported_kept_and_retried(
+    file_size_limit: Callable[[int], None],
+) -> None:
+    path = locations.annotations_file()
+    async with make_app().run_test() as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("s")
+        saved = path.read_bytes()
+        file_size_limit(len(saved) + 20)  # a full disk: the next save cannot fit
+        await pilot.press("j", "s")
+        errors = [n for n in pilot.app._notifications if n.severity == "error"]
+        assert errors and str(path) in errors[-1].message
+        assert path.read_bytes() == saved  # the file on disk is whole and unchanged
+        assert visible_rows(screen)[1].lstrip().startswith("★")  # the star is kept
+        file_size_limit(resource.getrlimit(resource.RLIMIT_FSIZE)[1])  # space again: retried
+        await pilot.press("j", "s")
+        starred = tomllib.loads(path.read_text())["papers"]
+        assert {FIRST.id, SECOND.id} <= {key for key, entry in starred.items() if entry["starred"]}

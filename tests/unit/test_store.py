@@ -14,7 +14,7 @@ import sys
 import textwrap
 import time
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -243,23 +243,6 @@ def test_load_removes_temporary_files_left_by_a_crash(path: Path) -> None:
 
 
 # Failed saves -----------------------------------------------------------------
-
-
-@pytest.fixture
-def file_size_limit() -> Iterator[Callable[[int], None]]:
-    """Make writing past N bytes to any file fail with EFBIG, as a full disk
-    would; works as root too. Undone after the test."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
-    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-
-    def limit(size: int) -> None:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (size, hard))
-
-    try:
-        yield limit
-    finally:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
-        signal.signal(signal.SIGXFSZ, previous)
 
 
 def test_failed_save_keeps_the_change_and_retries_it(
