@@ -32,7 +32,6 @@ import asyncio
 import json
 import os
 import platform
-import resource
 import shutil
 import statistics
 import subprocess
@@ -46,6 +45,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import DEFAULT_SEED, ensure_corpus  # noqa: E402
+from measure import own_peak_rss_mib, peak_rss_mib, summarize_ms  # noqa: E402
 
 QUERY = "diffusion segm"
 SIZE = (120, 40)
@@ -53,22 +53,6 @@ CURSOR_MOVES = 100
 KEY_REPEAT = 1 / 30  # seconds between keys while one is held down
 KEYS_DURING_LOAD = 5
 GOALS = {"warm_first_paper_s": 1.0, "typing_p95_ms": 150.0, "cursor_ms": 16.0, "rss_mib": 400.0}
-
-
-def peak_rss_mib() -> float:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
-
-
-def summarize_ms(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
-    return {
-        "median_ms": round(statistics.median(ordered) * 1000, 1),
-        "p95_ms": round(p95 * 1000, 1),
-        "max_ms": round(ordered[-1] * 1000, 1),
-        "samples": len(ordered),
-    }
 
 
 # --- Inside the app process ---------------------------------------------------
@@ -172,7 +156,7 @@ async def drive_app(corpus: Path, spawned_at: float, typing_repeat: int) -> dict
             moves.append(clock.time - started)
             await asyncio.sleep(KEY_REPEAT)
         result["cursor"] = summarize_ms(moves)
-    result["peak_rss_mib"] = round(peak_rss_mib(), 1)
+    result["peak_rss_mib"] = own_peak_rss_mib() or round(peak_rss_mib(), 1)
     return result
 
 

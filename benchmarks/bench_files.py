@@ -33,7 +33,6 @@ import os
 import platform
 import random
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -42,6 +41,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from measure import own_peak_rss_mib, peak_rss_mib  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_digests"
 LISTING_SAMPLES = sorted(SAMPLES.glob("*.md"))  # the top-level samples are listings
@@ -49,26 +52,6 @@ FOLDER_SAMPLE = SAMPLES / "2021-07-21-cs.CV.md"
 _TITLE_LINE = re.compile(
     r"###\s*\d+\.(?P<title>.*\[ :arrow_down: \]\()https://arxiv\.org/pdf/[^)]+\)\s*"
 )
-
-
-def peak_rss_mib() -> float:
-    """Peak resident set size of this process so far (Linux reports KiB).
-
-    Linux carries ``ru_maxrss`` across ``execve``: a child starts with its
-    parent's peak, so the parent here never holds more than a few MB.
-    """
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
-
-
-def own_peak_rss_mib() -> float | None:
-    """This process's own peak RSS, not inherited (Linux ``VmHWM``), if known."""
-    try:
-        status = Path("/proc/self/status").read_text()
-    except OSError:
-        return None
-    match = re.search(r"^VmHWM:\s*(\d+) kB", status, re.MULTILINE)
-    return round(int(match[1]) / 1024, 1) if match else None
 
 
 def warm_page_cache(path: Path) -> None:

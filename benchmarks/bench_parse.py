@@ -30,7 +30,6 @@ import gc
 import json
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -42,6 +41,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import DEFAULT_SEED, ensure_corpus  # noqa: E402
+from measure import peak_rss_mib, summarize_ms  # noqa: E402
 
 QUERY = "diffusion segm"
 PARSE_GOAL_MB_S = 50.0
@@ -60,23 +60,6 @@ def warm_page_cache(files: list[Path]) -> tuple[int, float]:
     for path in files:
         total += len(path.read_bytes())
     return total, time.perf_counter() - started
-
-
-def peak_rss_mib() -> float:
-    """Peak resident set size of this process so far (Linux reports KiB)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
-
-
-def summarize_ms(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
-    return {
-        "median_ms": round(statistics.median(ordered) * 1000, 2),
-        "p95_ms": round(p95 * 1000, 2),
-        "max_ms": round(ordered[-1] * 1000, 2),
-        "samples": len(ordered),
-    }
 
 
 # --- Child processes ----------------------------------------------------------
@@ -189,8 +172,8 @@ def child_load(corpus: Path, search_repeat: int) -> dict[str, Any]:
             "keystrokes": len(prefixes),
             "repeat": search_repeat,
             "matches_per_prefix": matches,
-            "full_recompute": summarize_ms(full),
-            "incremental": summarize_ms(incremental),
+            "full_recompute": summarize_ms(full, digits=2),
+            "incremental": summarize_ms(incremental, digits=2),
             "full_median_ms_per_prefix": {
                 p: round(statistics.median(t) * 1000, 1) for p, t in full_by_prefix.items()
             },
