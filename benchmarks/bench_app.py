@@ -113,8 +113,11 @@ async def drive_app(corpus: Path, spawned_at: float, typing_repeat: int) -> dict
         assert isinstance(screen, MainScreen)
         clock = PaintClock(screen.paper_list)
 
+        def busy(group: str) -> bool:
+            return any(w.group == group and not w.is_finished for w in app.workers)
+
         def loading() -> bool:
-            return any(w.group == "load" and not w.is_finished for w in app.workers)
+            return busy("load")
 
         await until(lambda: clock.rows > 0)
         result["first_paper_s"] = round(time.time() - spawned_at, 3)
@@ -131,6 +134,8 @@ async def drive_app(corpus: Path, spawned_at: float, typing_repeat: int) -> dict
         await pilot.pause()
         result["loaded_s"] = round(time.time() - spawned_at, 3)
         result["papers"] = len(screen.library)
+        await until(lambda: not busy("index"))
+        result["abstracts_indexed_s"] = round(time.time() - spawned_at, 3)
 
         prefixes = [QUERY[:n] for n in range(1, len(QUERY) + 1)]
         per_prefix: dict[str, list[float]] = {prefix: [] for prefix in prefixes}

@@ -28,9 +28,16 @@ def papers(samples_dir: Path) -> list[Paper]:
     return load_library([samples_dir]).ordered_papers()
 
 
-@pytest.fixture(scope="module")
-def index(papers: list[Paper]) -> SearchIndex:
-    return SearchIndex(papers)
+@pytest.fixture(scope="module", params=["abstracts-folded-per-search", "abstracts-word-index"])
+def index(papers: list[Paper], request: pytest.FixtureRequest) -> SearchIndex:
+    """Every test runs twice: abstracts searched directly, and through the
+    word index the app builds, which must not change a single result."""
+    index = SearchIndex(papers)
+    if request.param == "abstracts-word-index":
+        index.index_abstracts()
+        index.fold_directly_below = 0  # the word index even for these 240 papers
+        assert index.abstracts_indexed
+    return index
 
 
 def fields(paper: Paper) -> dict[str, str]:
@@ -297,3 +304,48 @@ def test_searcher_equals_full_search_for_any_edits(
             query += edit
         expected = index.search(query, scopes[scope])
         assert searcher.search(query, scopes[scope]) == expected, (query, scope)
+
+
+_WORDS = st.sampled_from(["Deep", "déep", "net", "nets", "U-Net", "x", "(ab)", "ab.", "Öl"])
+_ABSTRACTS = st.lists(_WORDS, max_size=8).flatmap(
+    lambda words: st.tuples(*(st.sampled_from([" ", "  ", "\n", "\u00a0"]) for _ in words)).map(
+        lambda spaces: "".join(w + s for w, s in zip(words, spaces, strict=True))
+    )
+)
+_QUERIES = st.lists(
+    st.one_of(_WORDS, _WORDS.map(lambda w: w[1:]), st.just('"deep net'), st.just('"net  x"')),
+    min_size=1,
+    max_size=3,
+).map(" ".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(abstracts=st.lists(_ABSTRACTS, min_size=1, max_size=8), query=_QUERIES)
+def test_word_index_never_changes_a_result(abstracts: list[str], query: str) -> None:
+    """Random abstracts with odd whitespace, words and phrases: searching
+    through the word index equals searching the folded text itself."""
+    papers = [Paper(id=f"2401.{n:05d}", title="t", abstract=a) for n, a in enumerate(abstracts)]
+    direct, indexed = SearchIndex(papers), SearchIndex(papers)
+    indexed.index_abstracts()
+    indexed.fold_directly_below = 0
+    assert indexed.search(query) == direct.search(query), query
+    expected = {p.id for p in papers if oracle_weight(p, parse_query(query)) is not None}
+    if not direct.search(query).corrections:
+        assert set(ids(papers, direct.search(query).positions)) == expected
+
+
+def test_cancelled_indexing_changes_nothing(papers: list[Paper]) -> None:
+    index = SearchIndex(papers)
+    before = index.search("domain adaptation")
+    asked = 0
+
+    def cancelled() -> bool:
+        nonlocal asked
+        asked += 1
+        return asked > 100  # midway through the 240 abstracts
+
+    index.index_abstracts(cancelled)
+    assert not index.abstracts_indexed
+    assert index.search("domain adaptation") == before
+    index.index_abstracts(cancelled=lambda: False)
+    assert index.abstracts_indexed

@@ -199,6 +199,12 @@ class MainScreen(Screen[None]):
         if not worker.is_cancelled:
             self.app.call_from_thread(self._show_loaded, library, index)
 
+    @work(thread=True, exclusive=True, group="index")
+    def _index_abstracts(self, index: SearchIndex) -> None:
+        """Filtering already works; this makes it fast at scale."""
+        worker = get_current_worker()
+        index.index_abstracts(cancelled=lambda: worker.is_cancelled)
+
     def _show_progress(self, done: int, total: int, library: Library | None) -> None:
         self.query_one(ProgressBar).update(total=max(total, 1), progress=done)
         if library is not None:
@@ -213,6 +219,7 @@ class MainScreen(Screen[None]):
         # the garbage collector's full passes, which would otherwise stall a
         # keystroke now and then for a tenth of a second.
         gc.freeze()
+        self._index_abstracts(index)
         if library.warnings:
             count = len(library.warnings)
             self.app.say(

