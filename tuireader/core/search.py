@@ -10,7 +10,9 @@ so "difusion" still finds "diffusion".
 
 Substring tests narrow cheaply and rapidfuzz scores only the best few hundred
 survivors: one rapidfuzz pass over 100,000 abstracts per keystroke would be
-far too slow. Abstracts are not kept folded (that would double the largest
+far too slow. Candidates and their weights are numpy arrays, so narrowing and
+sorting 100,000 of them stays in C; each field is only tested for the
+candidates no earlier, heavier field already matched. Abstracts are not kept folded (that would double the largest
 part of the library in memory): each is folded when it is tested, until
 :meth:`SearchIndex.index_abstracts` has built a word index, which answers in
 a fixed ~20 ms per term at 100,000 papers.
@@ -20,10 +22,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import takewhile
+from itertools import repeat, takewhile
+from operator import contains
 
+import numpy as np
+import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 from tuireader.core.model import Paper
@@ -109,36 +114,37 @@ class SearchIndex:
 
     def match(self, terms: Sequence[str], scope: Sequence[int] | None) -> Matches:
         """Per-term weights of the papers that contain every term."""
-        candidates: Sequence[int] = range(len(self.ids)) if scope is None else scope
-        matches = Matches(list(candidates), [], [])
+        candidates = np.arange(len(self.ids)) if scope is None else np.asarray(scope, np.intp)
+        matches = Matches(candidates, [], [])
         for term in terms:
             matches = self.narrow(matches, term)
         return matches
 
     def narrow(self, matches: Matches, term: str) -> Matches:
         """Keep the candidates that contain ``term``, correcting it if none do."""
-        weights = self._weights(term, matches.candidates)
+        candidates = matches.candidates
+        weights = self._weights(term, candidates)
         corrections = matches.corrections
-        if not weights and len(term) >= MIN_CORRECTABLE and matches.candidates:
+        if not weights.any() and len(term) >= MIN_CORRECTABLE and candidates.size:
             alternatives = self.corrections_for(term)
             if alternatives:
-                weights = self._weights_any(alternatives, matches.candidates)
+                found = [self._weights(word, candidates) for word in alternatives]
+                weights = np.maximum.reduce(found)
                 corrections = [*corrections, (term, alternatives)]
-        kept = list(weights)  # in candidate order: _weights visits them in order
-        term_weights = [{i: w[i] for i in kept} for w in matches.term_weights]
-        return Matches(kept, [*term_weights, weights], corrections)
+        kept = weights > 0
+        term_weights = [w[kept] for w in (*matches.term_weights, weights)]
+        return Matches(candidates[kept], term_weights, corrections)
 
     def rank(self, query: str, matches: Matches) -> SearchResult:
         """Order by weight, then rapidfuzz similarity for the best few, then position."""
         if not matches.term_weights:
-            return SearchResult(tuple(matches.candidates))
-        candidates = matches.candidates
-        # map/zip/sum and a keyed sort keep the per-candidate work in C.
-        per_term = (map(weights.__getitem__, candidates) for weights in matches.term_weights)
-        weight = dict(zip(candidates, map(sum, zip(*per_term, strict=True)), strict=True))
+            return SearchResult(tuple(matches.candidates.tolist()))
+        total = np.sum(matches.term_weights, axis=0, dtype=np.int32)
         # Stable, so equal weights stay in position order.
-        ordered = sorted(candidates, key=weight.__getitem__, reverse=True)
+        order = np.argsort(-total, kind="stable")
+        ordered: list[int] = matches.candidates[order].tolist()
         head, tail = ordered[:RERANK_LIMIT], ordered[RERANK_LIMIT:]
+        weight = dict(zip(head, total[order[:RERANK_LIMIT]].tolist(), strict=True))
         folded = fold(query)
         head.sort(key=lambda i: (-weight[i], -self._similarity(folded, i), i))
         return SearchResult(tuple(head + tail), tuple(matches.corrections))
@@ -151,11 +157,11 @@ class SearchIndex:
             fields = (self._titles, self._authors, abstracts)
             found = {word for texts in fields for text in texts for word in _WORD.findall(text)}
             self._vocabulary = sorted(found)
-        found = process.extract(
+        near = process.extract(
             term, self._vocabulary, scorer=fuzz.ratio, score_cutoff=CORRECTION_CUTOFF, limit=3
         )
-        best = found[0][1] if found else 0
-        return tuple(word for word, score, _index in found if score >= best - CORRECTION_SPREAD)
+        best = near[0][1] if near else 0
+        return tuple(word for word, score, _index in near if score >= best - CORRECTION_SPREAD)
 
     def _similarity(self, folded_query: str, i: int) -> float:
         return max(
@@ -163,48 +169,69 @@ class SearchIndex:
             fuzz.partial_ratio(folded_query, self._authors[i]) if self._authors[i] else 0,
         )
 
-    def _weights(self, term: str, candidates: Sequence[int]) -> dict[int, int]:
-        titles, authors, keys = self._titles, self._authors, self._keys
-        in_abstract = self._abstract_test(term, len(candidates))
-        weights = {}
-        for i in candidates:
-            if term in titles[i]:
-                weights[i] = TITLE_WEIGHT
-            elif term in authors[i] or term in keys[i]:
-                weights[i] = AUTHOR_WEIGHT
-            elif in_abstract(i):
-                weights[i] = ABSTRACT_WEIGHT
+    def _weights(self, term: str, candidates: Positions) -> Weights:
+        """Each candidate's weight for ``term``: that of the first field with it."""
+        weights = np.zeros(candidates.size, dtype=np.int8)
+        undecided = np.arange(candidates.size)
+        fields = (
+            (TITLE_WEIGHT, self._in_titles),
+            (AUTHOR_WEIGHT, self._in_authors),
+            (KEY_WEIGHT, self._in_keys),
+            (ABSTRACT_WEIGHT, self._in_abstracts),
+        )
+        for weight, contain in fields:
+            if not undecided.size:
+                break
+            found = contain(term, candidates[undecided])
+            weights[undecided[found]] = weight
+            undecided = undecided[~found]
         return weights
 
-    def _abstract_test(self, term: str, candidates: int) -> Callable[[int], int]:
-        """Tells, truthy or not, whether the abstract at a position has ``term``."""
-        abstracts, words = self._abstracts, self._abstract_words
-        if words is None or candidates < self.fold_directly_below:
-            return lambda i: term in fold(abstracts[i])
+    def _in_titles(self, term: str, positions: Positions) -> Found:
+        return _containing(term, map(self._titles.__getitem__, positions.tolist()), positions.size)
+
+    def _in_authors(self, term: str, positions: Positions) -> Found:
+        return _containing(term, map(self._authors.__getitem__, positions.tolist()), positions.size)
+
+    def _in_keys(self, term: str, positions: Positions) -> Found:
+        return _containing(term, map(self._keys.__getitem__, positions.tolist()), positions.size)
+
+    def _in_abstracts(self, term: str, positions: Positions) -> Found:
+        words = self._abstract_words
+        if words is None or positions.size < self.fold_directly_below:
+            return self._in_abstracts_folded(term, positions)
         first, *others = term.split()
         found = words.containing(first)
         for piece in others:
             found &= words.containing(piece)
-        if not others and first == term:
-            return found.tobytes().__getitem__
-        # A phrase, or a term with odd whitespace: a paper with all its
-        # pieces is only a candidate, checked in full.
-        candidates = found.tobytes()
-        return lambda i: candidates[i] and term in fold(abstracts[i])
+        found = found[positions]
+        if others or first != term:
+            # A phrase: a paper with all its pieces is only a candidate.
+            found[found] = self._in_abstracts_folded(term, positions[found])
+        return found
 
-    def _weights_any(self, terms: Sequence[str], candidates: Sequence[int]) -> dict[int, int]:
-        """The best weight of any of ``terms``, in candidate order like _weights."""
-        found = [self._weights(term, candidates) for term in terms]
-        best = (max(w.get(i, 0) for w in found) for i in candidates)
-        return {i: weight for i, weight in zip(candidates, best, strict=True) if weight}
+    def _in_abstracts_folded(self, term: str, positions: Positions) -> Found:
+        abstracts = map(self._abstracts.__getitem__, positions.tolist())
+        return _containing(term, map(fold, abstracts), positions.size)
+
+
+def _containing(term: str, texts: Iterable[str], count: int) -> Found:
+    """Per text, whether ``term`` occurs in it; the loop stays in C."""
+    return np.fromiter(map(contains, texts, repeat(term)), dtype=bool, count=count)
+
+
+Positions = npt.NDArray[np.intp]
+Weights = npt.NDArray[np.int8]
+Found = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True, slots=True)
 class Matches:
-    """Candidates in position order, with each term's weight per candidate."""
+    """Candidates in position order, with each term's weight per candidate
+    (arrays aligned with ``candidates``)."""
 
-    candidates: list[int]
-    term_weights: list[dict[int, int]]
+    candidates: Positions
+    term_weights: list[Weights]
     corrections: list[tuple[str, tuple[str, ...]]]
 
 
@@ -237,12 +264,11 @@ class Searcher:
         if last_terms[-1] not in terms[len(last_terms) - 1]:
             return None
         if terms[len(last_terms) - 1] != last_terms[-1]:
-            kept_weights = [{i: w[i] for i in matches.candidates} for w in matches.term_weights]
-            matches = Matches(matches.candidates, kept_weights[:-1], [])
+            matches = Matches(matches.candidates, matches.term_weights[:-1], [])
             matches = self.index.narrow(matches, terms[len(last_terms) - 1])
         for term in terms[len(last_terms) :]:
             matches = self.index.narrow(matches, term)
-        if matches.corrections or not matches.candidates:
+        if matches.corrections or not matches.candidates.size:
             # A term that matched nothing is corrected against every candidate
             # of the terms before it, not just the narrowed few: start afresh.
             return None
