@@ -91,7 +91,9 @@ def send_key(app: Any, key: str, char: str) -> float:
     return started
 
 
-async def until(condition: Callable[[], bool], timeout: float = 120.0) -> None:
+async def until(condition: Callable[[], bool], timeout: float = 900.0) -> None:
+    """Poll for ``condition``; the timeout only stops a broken app hanging (a
+    1,000,000-paper cold load takes minutes)."""
     deadline = time.perf_counter() + timeout
     while not condition():
         if time.perf_counter() > deadline:
