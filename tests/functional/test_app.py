@@ -122,7 +122,11 @@ async def test_filter_with_no_match_says_so() -> None:
         await pilot.press("slash", *"qqqzzzxxx")
         await settle(pilot)
         assert screen.paper_list.papers == []
-        assert "No paper matches" in visible_rows(screen)[1]
+        rows = visible_rows(screen)
+        assert "No paper matches" in rows[1]
+        # Wrapped to the list's width, not cut off: every word is on screen.
+        shown = " ".join(" ".join(rows).split())
+        assert shown == "No paper matches “qqqzzzxxx” in all papers. Esc clears."
 
 
 async def test_brackets_and_sidebar_switch_dates() -> None:

@@ -7,6 +7,7 @@ as plain-text segments: digest text is never parsed as markup.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -195,9 +196,11 @@ class PaperList(ScrollView, can_focus=True):
         row = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
         if row >= len(self._papers):
-            if not self._papers and y == 1:
+            # The message for an empty list, wrapped to the width from row 1.
+            lines = textwrap.wrap(self._empty, max(width - 4, 8)) if not self._papers else []
+            if 1 <= y <= len(lines):
                 message = self.get_component_rich_style("paper-list--meta", partial=True)
-                strip = Strip([Segment("  " + self._empty, self.rich_style + message)])
+                strip = Strip([Segment("  " + lines[y - 1], self.rich_style + message)])
                 return strip.crop_extend(0, width, self.rich_style)
             return Strip.blank(width, self.rich_style)
         key = (row, width, row == self.cursor)
