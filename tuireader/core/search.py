@@ -26,6 +26,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from itertools import repeat, takewhile
 from operator import contains
 
@@ -44,6 +45,10 @@ MIN_CORRECTABLE = 4
 CORRECTION_CUTOFF = 80
 #: Corrections within this many points of the best one are all searched.
 CORRECTION_SPREAD = 4
+
+Positions = npt.NDArray[np.intp]
+Weights = npt.NDArray[np.int8]
+Found = npt.NDArray[np.bool_]
 
 # A quote still open at the end is a phrase being typed, not a literal '"'.
 _TERM = re.compile(r'"([^"]*)(?:"|$)|(\S+)')
@@ -177,9 +182,9 @@ class SearchIndex:
         weights = np.zeros(candidates.size, dtype=np.int8)
         undecided = np.arange(candidates.size)
         fields = (
-            (TITLE_WEIGHT, self._in_titles),
-            (AUTHOR_WEIGHT, self._in_authors),
-            (KEY_WEIGHT, self._in_keys),
+            (TITLE_WEIGHT, partial(_in_texts, self._titles)),
+            (AUTHOR_WEIGHT, partial(_in_texts, self._authors)),
+            (KEY_WEIGHT, partial(_in_texts, self._keys)),
             (ABSTRACT_WEIGHT, self._in_abstracts),
         )
         for weight, contain in fields:
@@ -189,15 +194,6 @@ class SearchIndex:
             weights[undecided[found]] = weight
             undecided = undecided[~found]
         return weights
-
-    def _in_titles(self, term: str, positions: Positions) -> Found:
-        return _containing(term, map(self._titles.__getitem__, positions.tolist()), positions.size)
-
-    def _in_authors(self, term: str, positions: Positions) -> Found:
-        return _containing(term, map(self._authors.__getitem__, positions.tolist()), positions.size)
-
-    def _in_keys(self, term: str, positions: Positions) -> Found:
-        return _containing(term, map(self._keys.__getitem__, positions.tolist()), positions.size)
 
     def _in_abstracts(self, term: str, positions: Positions) -> Found:
         words = self._abstract_words
@@ -218,14 +214,13 @@ class SearchIndex:
         return _containing(term, map(fold, abstracts), positions.size)
 
 
+def _in_texts(texts: list[str], term: str, positions: Positions) -> Found:
+    return _containing(term, map(texts.__getitem__, positions.tolist()), positions.size)
+
+
 def _containing(term: str, texts: Iterable[str], count: int) -> Found:
     """Per text, whether ``term`` occurs in it; the loop stays in C."""
     return np.fromiter(map(contains, texts, repeat(term)), dtype=bool, count=count)
-
-
-Positions = npt.NDArray[np.intp]
-Weights = npt.NDArray[np.int8]
-Found = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True, slots=True)
