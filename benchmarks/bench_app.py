@@ -44,7 +44,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import DEFAULT_SEED, ensure_corpus  # noqa: E402
+from generate import add_corpus_arguments, corpus_from  # noqa: E402
 from measure import own_peak_rss_mib, peak_rss_mib, summarize_ms  # noqa: E402
 
 QUERY = "diffusion segm"
@@ -118,13 +118,10 @@ async def drive_app(corpus: Path, spawned_at: float, typing_repeat: int) -> dict
         def busy(group: str) -> bool:
             return any(w.group == group and not w.is_finished for w in app.workers)
 
-        def loading() -> bool:
-            return busy("load")
-
         await until(lambda: clock.rows > 0)
         result["first_paper_s"] = round(time.time() - spawned_at, 3)
         during_load = []
-        while loading() and len(during_load) < KEYS_DURING_LOAD:
+        while busy("load") and len(during_load) < KEYS_DURING_LOAD:
             cursor = clock.cursor
             started = send_key(app, "j", "j")
             await until(lambda c=cursor: clock.cursor != c)  # type: ignore[misc]
@@ -132,7 +129,7 @@ async def drive_app(corpus: Path, spawned_at: float, typing_repeat: int) -> dict
             await asyncio.sleep(0.05)
         if during_load:
             result["key_during_load"] = summarize_ms(during_load)
-        await until(lambda: not loading())
+        await until(lambda: not busy("load"))
         await pilot.pause()
         result["loaded_s"] = round(time.time() - spawned_at, 3)
         result["papers"] = len(screen.library)
@@ -217,9 +214,7 @@ def run_app(corpus: Path, home: Path, typing_repeat: int) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--papers", type=int, default=100_000)
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    parser.add_argument("--corpus", type=Path, help="benchmark this folder instead")
+    add_corpus_arguments(parser)
     parser.add_argument("--warm-runs", type=int, default=3)
     parser.add_argument("--typing-repeat", type=int, default=3)
     parser.add_argument("--fzf-repeat", type=int, default=5)
@@ -232,10 +227,7 @@ def main(argv: list[str] | None = None) -> int:
         json.dump(result, sys.stdout)
         return 0
 
-    if args.corpus:
-        corpus, corpus_summary = args.corpus, {"out_dir": str(args.corpus)}
-    else:
-        corpus, corpus_summary = ensure_corpus(args.papers, args.seed)
+    corpus, corpus_summary = corpus_from(args)
     with tempfile.TemporaryDirectory(prefix="tuireader-bench-") as scratch:
         home = Path(scratch)
         cold = run_app(corpus, home, typing_repeat=1)

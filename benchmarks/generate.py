@@ -897,6 +897,20 @@ def ensure_corpus(
     return target, summary
 
 
+def add_corpus_arguments(parser: argparse.ArgumentParser) -> None:
+    """The archive options every benchmark takes: a generated one, or a folder."""
+    parser.add_argument("--papers", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--corpus", type=Path, help="benchmark this folder instead")
+
+
+def corpus_from(args: argparse.Namespace) -> tuple[Path, dict[str, object]]:
+    """The folder those options name, and what is known of it."""
+    if args.corpus:
+        return args.corpus, {"out_dir": str(args.corpus)}
+    return ensure_corpus(args.papers, args.seed)
+
+
 def write_corpus(target: Path, papers: int, seed: int) -> dict[str, object]:
     """Generate into a scratch folder, then move it into place (never half-written)."""
     if target.exists() and any(target.iterdir()) and not (target / SUMMARY_NAME).exists():
