@@ -73,6 +73,18 @@ async def test_the_filter_gives_what_the_core_search_gives(scope: date | None) -
             assert len(screen.paper_list.papers) == scope_size
 
 
+async def test_the_abstracts_are_indexed_once_loaded() -> None:
+    """The word index is built in its own worker after the load, and the
+    filter gives the core search's results once it is there."""
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.app.workers.wait_for_complete()  # the index worker starts last
+        assert screen._index is not None and screen._index.abstracts_indexed
+        await pilot.press("slash", *ONE_WORD)
+        await settle(pilot)
+        assert [p.id for p in screen.paper_list.papers] == expected_ids(ONE_WORD, None)
+
+
 # A library big enough that loading it takes a while, made of the samples with
 # fresh dates and IDs. Locally the three keys below were all handled within the
 # first 50 of these files, so the load outlasts them many times over.
