@@ -3,9 +3,9 @@ scan of every text.
 
 A fragment without whitespace occurs in a text exactly when it occurs in one
 of the text's whitespace-separated words. So it is enough to keep each
-text's distinct words, as ids into one shared vocabulary: about a fifth of the
-memory of the texts themselves, since arXiv abstracts repeat their words, and
-a search is one scan of the (small) vocabulary plus one vectorised pass over
+text's distinct words, as 4-byte ids into one shared vocabulary: about a
+third of the memory of the texts themselves (47 MB against 126 MB for 91,000
+abstracts), and a search is one scan of the (small) vocabulary plus one vectorised pass over
 the ids, whatever the fragment. Scanning 100,000 abstracts instead takes 50 to
 90 ms per fragment in CPython.
 """
