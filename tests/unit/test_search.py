@@ -17,10 +17,10 @@ from tuireader.core.model import Paper
 from tuireader.core.search import (
     Searcher,
     SearchIndex,
-    fold,
     highlight_spans,
     parse_query,
 )
+from tuireader.core.text import fold
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,6 @@ a fixed ~20 ms per term at 100,000 papers.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -35,6 +34,7 @@ import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 from tuireader.core.model import Paper
+from tuireader.core.text import fold
 from tuireader.core.word_index import WordIndex
 
 TITLE_WEIGHT, AUTHOR_WEIGHT, KEY_WEIGHT, ABSTRACT_WEIGHT = 3, 2, 2, 1
@@ -53,15 +53,6 @@ Found = npt.NDArray[np.bool_]
 # A quote still open at the end is a phrase being typed, not a literal '"'.
 _TERM = re.compile(r'"([^"]*)(?:"|$)|(\S+)')
 _WORD = re.compile(r"[^\W_]{3,}")
-
-
-def fold(text: str) -> str:
-    """Lowercase and strip accents, so "Bökman" matches "bokman"."""
-    text = text.lower()
-    if text.isascii():
-        return text
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def parse_query(text: str) -> tuple[str, ...]:

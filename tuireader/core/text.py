@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 
 PARAGRAPH_BREAK = "\n\n"
 
@@ -77,6 +78,15 @@ def clean_paragraphs(raw: str) -> str:
         return " ".join(text.split())
     paragraphs = (" ".join(part.split()) for part in text.split("\n"))
     return PARAGRAPH_BREAK.join(p for p in paragraphs if p)
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip accents, so "Bökman" matches "bokman"."""
+    text = text.lower()
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def find_urls(text: str) -> list[str]:
