@@ -8,12 +8,20 @@ set in ``os.environ``, so subprocesses (the CLI tests) inherit them.
 
 from __future__ import annotations
 
+import os
 import resource
 import signal
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# CI runs the same examples every time, so a red build is reproducible and a
+# green one means the same as the last; local runs keep exploring new inputs.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.register_profile("explore")
+settings.load_profile("ci" if os.environ.get("CI") else "explore")
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -11,6 +11,7 @@ ID found in the file, a one-line title, and no text a terminal would act on.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import unicodedata
@@ -21,6 +22,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from paper_fields import texts_in
 
 from tuireader.core.formats import ParseResult, looks_binary, parse_file
 from tuireader.core.model import Paper
@@ -103,15 +105,13 @@ def unsafe(text: str) -> list[str]:
 
 
 def one_line_fields(paper: Paper) -> list[str]:
-    """Every text field but the abstract: none may hold a line break."""
-    optional = (paper.primary_category, paper.doi, paper.comment, paper.journal, paper.published)
+    """Every text in every field but the abstract (walked generically, so a new
+    field is checked too): none may hold a line break."""
     return [
-        paper.title,
-        *paper.authors,
-        *paper.categories,
-        *(value for value in (*optional, paper.updated) if value is not None),
-        *paper.links,
-        *(part for pair in paper.extra for part in pair),
+        text
+        for field in dataclasses.fields(paper)
+        if field.name != "abstract"
+        for text in texts_in(getattr(paper, field.name))
     ]
 
 
@@ -192,6 +192,10 @@ def parsed(data: bytes, path: Path) -> ParseResult:
     data=b"# ArXiv cs.CV --Wed, 21 Jul 2021\n### 1.T  [ :arrow_down: ](https://arxiv.org/pdf/"
     + FULLWIDTH_ID
     + b".pdf)\n"
+)
+@example(  # found by this test on a fresh clone: a Links URL kept its escape sequence
+    data=b"# Arxiv Papers in cs.CV on 2022-01-31\n### T\n- **Arxiv ID**: 2201.00001\n"
+    b"- **Links**: [PDF](http://arxiv.org/pdf/2201.00001v1), [X](http://x\x1b[2J.org)\n"
 )
 def test_random_bytes_keep_the_contract(data: bytes, tmp_path: Path) -> None:
     """Bytes from nowhere, with or without a header: the whole file-level contract."""
