@@ -42,7 +42,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         if argv and argv[0] in COMMANDS:
-            arguments = _command_parser().parse_args(argv)
+            # Per command, so that options and paths may come in any order
+            # (argparse cannot intermix them under subparsers).
+            parser = _command_parsers()[argv[0]]
+            arguments = parser.parse_intermixed_args(argv[1:])
             return int(arguments.run(arguments))
         arguments = _reader_parser().parse_args(argv)
         return _open_reader(arguments)
@@ -248,9 +251,8 @@ def _reader_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _command_parser() -> argparse.ArgumentParser:
+def _command_parsers() -> dict[str, argparse.ArgumentParser]:
     parser = _Parser(prog="tuireader")
-    parser.add_argument("--version", action="version", version=f"tuireader {__version__}")
     commands = parser.add_subparsers(required=True, parser_class=_Parser)
 
     export_parser = commands.add_parser("export", help="print papers as JSON, Markdown or BibTeX")
@@ -289,7 +291,7 @@ def _command_parser() -> argparse.ArgumentParser:
     note_parser.add_argument("id", type=_arxiv_id, metavar="ID", help="arXiv ID or URL")
     note_parser.add_argument("text", metavar="TEXT", help="the note; - reads stdin; empty deletes")
     note_parser.set_defaults(run=_note)
-    return parser
+    return dict(commands.choices)
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
