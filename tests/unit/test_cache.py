@@ -6,6 +6,7 @@ as parsing every file afresh, and only new or changed files are parsed again.
 
 from __future__ import annotations
 
+import dataclasses
 import marshal
 import os
 import sys
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tuireader.core.cache import FORMAT_VERSION, ParseCache
+from tuireader.core.cache import FORMAT_VERSION, ParseCache, schema_of
 from tuireader.core.formats import parse_file
 from tuireader.core.library import Library, load_library
 from tuireader.core.model import Paper
@@ -139,6 +140,18 @@ def test_a_deleted_file_drops_out(library_dir: Path, tmp_path: Path) -> None:
     assert_same_library(library, load_library([library_dir]))
 
 
+def _swapped(names: tuple[str, str]) -> type:
+    """Paper with two same-typed fields in each other's place."""
+    fields = [(f.name, f.type, f) for f in dataclasses.fields(Paper)]
+    first, second = (next(i for i, f in enumerate(fields) if f[0] == n) for n in names)
+    assert fields[first][1] == fields[second][1]
+    fields[first], fields[second] = fields[second], fields[first]
+    return dataclasses.make_dataclass("Paper", fields)
+
+
+SWAPPED_PAPER = _swapped(("doi", "comment"))
+
+
 # Each takes the damaged file's good entry and another file's entry, and returns
 # the bytes to plant. Where the body is kept whole, it is the *other* file's, so
 # an entry wrongly accepted would show the wrong papers, not just a counter.
@@ -188,8 +201,15 @@ DAMAGES: dict[str, Damage] = {
     "paper of wrong shape": _with_papers((("2107.09652", "Title"),)),
     "date not an ordinal": _replanted(digest=("2021-07-21", "cs.CV", "x", "arxiv-listing", ())),
     "warning of wrong shape": _replanted(warnings=(("only a source",),)),
-    "old format version": _replanted(stamp=(FORMAT_VERSION - 1, tuple(sys.version_info[:2]))),
-    "other Python version": _replanted(stamp=(FORMAT_VERSION, (2, 7))),
+    "old format version": _replanted(
+        stamp=(FORMAT_VERSION - 1, tuple(sys.version_info[:2]), schema_of(Paper))
+    ),
+    "other Python version": _replanted(stamp=(FORMAT_VERSION, (2, 7), schema_of(Paper))),
+    # A tuireader whose Paper had two fields of one type in the other order
+    # would read one as the other: its entries must not load.
+    "fields reordered": _replanted(
+        stamp=(FORMAT_VERSION, tuple(sys.version_info[:2]), schema_of(SWAPPED_PAPER))
+    ),
     "key of another path": _replanted(key=lambda key: (key[0] + ".old", *key[1:])),
     "key of another size": _replanted(key=lambda key: (key[0], key[1] + 1, key[2])),
     "key of another mtime": _replanted(key=lambda key: (*key[:2], key[2] - 1)),

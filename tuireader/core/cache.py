@@ -13,20 +13,32 @@ rebuilt. The cache is an optimisation, so failing to write it is not an error.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import marshal
 import os
 import sys
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from tuireader.core import locations
 from tuireader.core.formats import ParseResult, parse_file
 from tuireader.core.model import Digest, LoadWarning, Paper
 
-#: Bump when Paper, Digest or the parser's output changes.
-FORMAT_VERSION = 2
-_STAMP = (FORMAT_VERSION, sys.version_info[:2])
+#: Bump when Digest or the parser's output changes; a change to Paper's
+#: fields (names, order or types) changes the schema in every entry's stamp.
+FORMAT_VERSION = 3
+
+
+def schema_of(record: type) -> tuple[tuple[str, str], ...]:
+    """A record's fields by name and type, in order: papers are stored as
+    positional tuples, so two same-typed fields swapped must not load."""
+    return tuple((field.name, str(field.type)) for field in dataclasses.fields(record))
+
+
+_STAMP = (FORMAT_VERSION, sys.version_info[:2], schema_of(Paper))
 _SUFFIX = ".digest"
 
 
@@ -64,14 +76,13 @@ class ParseCache:
             if tuple(stamp) != _STAMP or tuple(stored_key) != key:
                 return None
             return ParseResult(_digest_from(digest), tuple(LoadWarning(*w) for w in warnings))
-        except FileNotFoundError:
-            return None
         except Exception:  # noqa: BLE001 - any damage to a cache entry means "re-parse"
             return None
 
     def _write(self, entry: Path, key: tuple[str, int, int], result: ParseResult) -> None:
         warnings = tuple((w.source, w.line, w.message) for w in result.warnings)
-        data = marshal.dumps((_STAMP, key, _digest_to(result.digest), warnings))
+        entry_data: Any = (_STAMP, key, _digest_to(result.digest), warnings)
+        data = marshal.dumps(entry_data)
         temporary = entry.with_name(f".{entry.name}.{os.getpid()}")
         try:
             entry.parent.mkdir(parents=True, exist_ok=True)
@@ -91,16 +102,16 @@ def _digest_to(digest: Digest | None) -> tuple[object, ...] | None:
     return (digest.date.toordinal(), digest.category, digest.source, digest.format, papers)
 
 
-def _digest_from(data: tuple[object, ...] | None) -> Digest | None:
+def _digest_from(data: Sequence[Any] | None) -> Digest | None:
+    """Rebuild a digest from marshalled data; a wrong shape or type raises,
+    which the caller takes as a damaged entry."""
     if data is None:
         return None
     day, category, source, digest_format, papers = data
+    if not all(isinstance(text, str) for text in (category, source, digest_format)):
+        raise TypeError("not a digest entry")
     return Digest(
-        date.fromordinal(day),  # type: ignore[arg-type]
-        category,  # type: ignore[arg-type]
-        source,  # type: ignore[arg-type]
-        digest_format,  # type: ignore[arg-type]
-        tuple(_paper_from(paper) for paper in papers),  # type: ignore[attr-defined]
+        date.fromordinal(day), category, source, digest_format, tuple(map(_paper_from, papers))
     )
 
 
@@ -110,9 +121,10 @@ def _paper_to(paper: Paper) -> tuple[object, ...]:
     return tuple(fields)
 
 
-def _paper_from(fields: tuple[object, ...]) -> Paper:
-    *rest, dates = fields
-    return Paper(*rest, tuple(map(date.fromordinal, dates)))  # type: ignore[arg-type]
+def _paper_from(fields: Sequence[Any]) -> Paper:
+    values = list(fields)
+    values[-1] = tuple(map(date.fromordinal, values[-1]))
+    return Paper(*values)
 
 
 _PAPER_FIELDS = tuple(Paper.__dataclass_fields__)

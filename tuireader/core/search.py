@@ -138,7 +138,7 @@ class SearchIndex:
         """Order by weight, then rapidfuzz similarity for the best few, then position."""
         if not matches.term_weights:
             return SearchResult(tuple(matches.candidates.tolist()))
-        total = np.sum(matches.term_weights, axis=0, dtype=np.int32)
+        total: npt.NDArray[np.int32] = np.sum(matches.term_weights, axis=0, dtype=np.int32)
         # Stable, so equal weights stay in position order.
         order = np.argsort(-total, kind="stable")
         ordered: list[int] = matches.candidates[order].tolist()

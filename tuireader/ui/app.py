@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -28,7 +29,7 @@ class ReaderApp(App[None]):
     COMMANDS = App.COMMANDS | {DateCommands}
     ENABLE_COMMAND_PALETTE = True
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark,f1", "help", "Help", key_display="?"),
         Binding("tab", "focus_next", "Next pane", show=False),

@@ -11,7 +11,7 @@ import io
 import operator
 import os
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from tuireader.core.formats import arxiv_api, arxiv_listing
 from tuireader.core.formats.base import DigestFormat, Lines, ParseContext
@@ -111,7 +111,7 @@ def _cleaned(paper: Paper) -> Paper:
             return paper
     except TypeError:
         pass
-    cleaned = dict(zip(_PAPER_FIELDS, map(_clean_value, values), strict=True))
+    cleaned: dict[str, Any] = dict(zip(_PAPER_FIELDS, map(_clean_value, values), strict=True))
     return dataclasses.replace(paper, **cleaned)
 
 
@@ -138,7 +138,7 @@ def _open_for_reading(path: str | os.PathLike[str]) -> io.BufferedReader:
             os.set_blocking(descriptor, True)
         # peek() returns at most one buffer, which defaults to the file
         # system's block size (often 4 KiB): ask for all the sniffed bytes.
-        return open(descriptor, "rb", buffering=_SNIFF_BYTES)
+        return io.BufferedReader(io.FileIO(descriptor, "rb"), buffer_size=_SNIFF_BYTES)
     except BaseException:
         os.close(descriptor)
         raise

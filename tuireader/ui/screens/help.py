@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import ClassVar
 
 from rich.table import Table
 from textual.app import ComposeResult
@@ -15,7 +16,7 @@ from textual.widgets import Static
 class HelpScreen(ModalScreen[None]):
     """Keys by area; any of Esc, q, ? or F1 closes it."""
 
-    BINDINGS: list[BindingType] = [Binding("escape,q,question_mark,f1", "close", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,question_mark,f1", "close", "Close")]
 
     DEFAULT_CSS = """
     HelpScreen {

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 from time import monotonic
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -57,7 +58,7 @@ class MainScreen(Screen[None]):
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "slash",
             "focus_filter",

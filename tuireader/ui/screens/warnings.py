@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -17,7 +18,7 @@ from tuireader.core.text import strip_unsafe
 class WarningsScreen(ModalScreen[None]):
     """A plain-text log (file names are untrusted too: stripped of controls)."""
 
-    BINDINGS: list[BindingType] = [Binding("escape,q", "close", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "close", "Close")]
 
     DEFAULT_CSS = """
     WarningsScreen {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -15,7 +16,7 @@ from textual.widgets import Input, Static
 class FilterInput(Input):
     """The query input; Escape asks to clear the filter and go back."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Clear filter", show=False),
         Binding("down", "submit", "To list", show=False),
     ]

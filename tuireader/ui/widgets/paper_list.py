@@ -10,6 +10,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -36,7 +37,7 @@ AUTHOR_WIDTH, CATEGORY_WIDTH = 22, 10
 class PaperList(ScrollView, can_focus=True):
     """Papers, one per row: star, note mark, title, first author, category."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "cursor_up", "Up", show=False),
         Binding("down,j", "cursor_down", "Down", show=False),
         Binding("home,g", "first", "Top", show=False),
@@ -204,10 +205,11 @@ class PaperList(ScrollView, can_focus=True):
                 return strip.crop_extend(0, width, self.rich_style)
             return Strip.blank(width, self.rich_style)
         key = (row, width, row == self.cursor)
-        strip = self._row_cache.get(key)
-        if strip is None:
-            strip = self._render_row(self._papers[row], width, row == self.cursor)
-            self._row_cache[key] = strip
+        cached = self._row_cache.get(key)
+        if cached is not None:
+            return cached
+        strip = self._render_row(self._papers[row], width, row == self.cursor)
+        self._row_cache[key] = strip
         return strip
 
     def _render_row(self, paper: Paper, width: int, is_cursor: bool) -> Strip:
