@@ -147,22 +147,25 @@ def _open_for_reading(path: str | os.PathLike[str]) -> io.BufferedReader:
 def _decoded_lines(handle: BinaryIO, source: str, warnings: list[LoadWarning]) -> Lines:
     """Decode a block of whole lines at a time (decoding line by line costs a
     tenth of the parse); a block with a bad byte is decoded line by line, so
-    one bad byte costs one line, not the file. Blocks keep memory bounded
-    for huge files. Only ``\n`` ends a line, as in the file's own terms."""
+    one bad byte costs one line, not the file, and is reported only if the
+    parser reads that far. Blocks keep memory bounded for huge files. Only
+    ``\n`` ends a line, as in the file's own terms."""
     first = 1
     while block := handle.read(_BLOCK_BYTES):
         block += handle.readline()  # end the block at a line's end
         try:
-            lines = block.decode("utf-8").removesuffix("\n").split("\n")
+            decoded = block.decode("utf-8").removesuffix("\n").split("\n")
+            count, lines = len(decoded), iter(decoded)
         except UnicodeDecodeError:
             raw_lines = block.removesuffix(b"\n").split(b"\n")
-            lines = [
+            count = len(raw_lines)
+            lines = (
                 _decoded_line(raw, source, number, warnings)
                 for number, raw in enumerate(raw_lines, start=first)
-            ]
+            )
         for number, line in enumerate(lines, start=first):
             yield number, line.removesuffix("\r")
-        first += len(lines)
+        first += count
 
 
 _BLOCK_BYTES = 1 << 18
