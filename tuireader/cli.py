@@ -20,7 +20,7 @@ from tuireader.core.config import load_config
 from tuireader.core.library import Library, LibraryError, load_library
 from tuireader.core.model import Paper, parse_arxiv_id
 from tuireader.core.search import SearchIndex
-from tuireader.core.store import AnnotationStore, StoreError
+from tuireader.core.store import AnnotationStore, ReadOnlyError, StoreError
 
 #: Warnings shown on stderr before the rest is summarised.
 WARNINGS_SHOWN = 5
@@ -49,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return int(arguments.run(arguments))
         arguments = _reader_parser().parse_args(argv)
         return _open_reader(arguments)
-    except UsageError as error:
+    except (UsageError, ReadOnlyError) as error:
         print(f"tuireader: {error}", file=sys.stderr)
         return 2
     except StoreError as error:
@@ -98,9 +98,9 @@ def load(paths: Sequence[str], *, quiet: bool = False) -> Library:
 def annotation_store() -> AnnotationStore:
     """The user's stars and notes; a problem with the file is a warning."""
     store = AnnotationStore()
-    problem = store.load()
-    if problem:
-        print(f"tuireader: warning: {problem}", file=sys.stderr)
+    for problem in store.load():
+        if problem != store.read_only:
+            print(f"tuireader: warning: {problem}", file=sys.stderr)
     return store
 
 

@@ -67,9 +67,8 @@ async def test_star_is_saved_at_once_and_survives_a_restart() -> None:
         await settle(pilot)
         assert [p.id for p in screen.paper_list.papers] == [FIRST.id]
         await pilot.press("s")  # unstar
-        assert FIRST.id not in tomllib.loads(locations.annotations_file().read_text()).get(
-            "papers", {}
-        )
+        papers = tomllib.loads(locations.annotations_file().read_text())["papers"]
+        assert papers[FIRST.id]["starred"] is False
 
 
 async def test_note_save_cancel_and_delete() -> None:
@@ -93,7 +92,7 @@ async def test_note_save_cancel_and_delete() -> None:
         editor.query_one("TextArea").text = ""  # type: ignore[attr-defined]
         await pilot.press("ctrl+s")
         saved = tomllib.loads(locations.annotations_file().read_text())
-        assert FIRST.id not in saved.get("papers", {})
+        assert "note" not in saved["papers"][FIRST.id]
 
 
 async def test_filter_narrows_ranks_counts_and_clears() -> None:

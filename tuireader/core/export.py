@@ -6,8 +6,8 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 
+from tuireader.core.annotations import Annotation
 from tuireader.core.model import Paper
-from tuireader.core.store import Annotation
 
 Annotations = Mapping[str, Annotation]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from datetime import datetime
 from pathlib import Path
 
 
@@ -42,3 +43,15 @@ def _fsync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(descriptor)
+
+
+def move_aside(path: Path) -> Path:
+    """Rename a file that cannot be used to a free ``STEM.corrupt-YYYYmmdd-HHMMSS[-N]SUFFIX``
+    beside it, so that it is kept for the user, never written over."""
+    stem = f"{path.stem}.corrupt-{datetime.now():%Y%m%d-%H%M%S}"
+    target, number = path.with_name(f"{stem}{path.suffix}"), 0
+    while target.exists():
+        number += 1
+        target = path.with_name(f"{stem}-{number}{path.suffix}")
+    path.rename(target)
+    return target

@@ -1,111 +1,154 @@
-"""Stars and notes in ``annotations.toml``: the one file users must never lose.
+"""The user's data: stars, notes, tags and read marks, on disk the moment they change.
 
-Every change is on disk before its method returns. Each save is a
-read-merge-write under a lock file, so two tuireaders (or the app and the CLI)
-can change the file at once without losing each other's work; when both
-changed the same field of the same paper, the later change wins by its
-timestamp. A save that fails keeps the change in memory and retries it with the
-next one. A file that cannot be read is moved aside, never written over.
+Two files, side by side in the data folder:
 
-Adding a field (tags, read state) means a new ``Annotation`` field, a line in
-``FIELDS``, and a new format version so that older versions, which would drop
-the field, refuse the file instead.
+* ``annotations.toml`` (:mod:`tuireader.core.annotations`): stars, notes and
+  tags, readable and hand-editable. Each save is a read-merge-write under a
+  lock, so two tuireaders (or the app and the CLI) can change it at once
+  without losing each other's work; the later change of a field wins.
+* ``read-marks.txt`` (:mod:`tuireader.core.journal`): read marks, a hundred
+  times more numerous, appended line by line.
+
+Every change is an :class:`Edit`. :meth:`AnnotationStore.apply` makes a batch
+of them (one user action, however many papers) with one write per file, and
+returns the edits that undo it: an undo is then an ordinary change, saved and
+merged like any other. A save that fails keeps the change in memory and
+retries it with the next one. A file that cannot be read is moved aside,
+never written over; a file written by a newer tuireader is shown but never
+written (``read_only`` says why).
 """
 
 from __future__ import annotations
 
-import tomllib
-from collections.abc import Mapping
+import os
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import MappingProxyType
+from typing import Literal
 
-import tomli_w
 from filelock import FileLock
 
 from tuireader.core import locations
-from tuireader.core.files import atomic_write
+from tuireader.core.annotations import (
+    EMPTY,
+    FORMAT_VERSION,
+    Annotation,
+    Document,
+    Unreadable,
+    dump,
+    parse,
+    with_tag,
+    with_value,
+)
+from tuireader.core.files import atomic_write, move_aside
+from tuireader.core.journal import ReadJournal
 from tuireader.core.model import parse_arxiv_id
 
-FORMAT_VERSION = 1
-#: The keys of a paper's table, in the order written, and their TOML types.
-FIELDS = {
-    "title": str,
-    "starred": bool,
-    "starred_at": datetime,
-    "note": str,
-    "note_at": datetime,
-    "updated_at": datetime,
-}
 #: Seconds to wait for another tuireader to finish its save.
 LOCK_TIMEOUT = 5.0
+JOURNAL_NAME = "read-marks.txt"
+
+Field = Literal["starred", "note", "tag", "read"]
+Value = bool | str | None
 
 
 class StoreError(Exception):
     """A change could not be saved; the message is one line for the user."""
 
 
-class _Unreadable(Exception):
-    """The file exists but cannot be used; the message says why."""
+class ReadOnlyError(StoreError):
+    """Changes are disabled: the files were written by a newer tuireader."""
 
 
 @dataclass(frozen=True, slots=True)
-class Annotation:
-    """What the user added to one paper. ``starred_at`` and ``note_at`` are
-    when each was last changed (set or cleared), in UTC; they decide which of
-    two concurrent changes wins."""
+class Edit:
+    """One change to one paper: its star, note, one tag, or its read mark.
 
-    starred: bool = False
-    note: str | None = None
+    ``value`` is a bool for a star, a tag (present or not) and a read mark, the
+    text (or None) for a note. ``title`` is kept in the file for people reading it.
+    """
+
+    paper_id: str
+    field: Field
+    value: Value
+    tag: str = ""
     title: str = ""
-    starred_at: datetime | None = None
-    note_at: datetime | None = None
-    updated_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class _Change:
-    """One user action, kept until it is on disk."""
+    """One edit to ``annotations.toml``, kept until it is on disk."""
 
-    paper_id: str
-    field: str  # "starred" or "note"; its timestamp is field + "_at"
-    value: object
-    title: str
+    edit: Edit
     at: datetime
 
 
 class AnnotationStore:
-    """The annotations file, and this process's view of it.
+    """The user's data files, and this process's view of them.
 
-    Call ``load()`` first; every change method saves at once and raises
-    ``StoreError`` if it could not (the change then stays in the view and
-    in ``pending``, and is retried by the next change or ``retry()``).
+    Call :meth:`load` first. The sets returned by ``starred_ids`` and the like
+    are live views: never change them, and iterate them only on the thread
+    that makes changes (membership tests are safe anywhere). ``revision``
+    grows with every change, so views built from them can be cached.
     """
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or locations.annotations_file()
         self.backup_path = self.path.with_name(self.path.name + ".bak")
-        lock_path = self.path.with_name(self.path.name + ".lock")
-        self._lock = FileLock(lock_path, timeout=LOCK_TIMEOUT, poll_interval=0.001)
-        self._disk: tuple[bytes, dict[str, Annotation]] = (b"", {})  # last read or written
+        self._lock = FileLock(
+            self.path.with_name(self.path.name + ".lock"), timeout=LOCK_TIMEOUT, poll_interval=0.001
+        )
+        # Beside the file itself, so that a symlinked annotations file (kept
+        # in git or a synced folder) takes its read marks along.
+        journal_path = Path(os.path.realpath(self.path)).with_name(JOURNAL_NAME)
+        self.journal = ReadJournal(journal_path, LOCK_TIMEOUT)
+        self.read_only: str | None = None
+        self.revision = 0
+        self._disk: tuple[bytes, Document] = (b"", Document({}))  # last read or written
         self._pending: list[_Change] = []
         self._view: dict[str, Annotation] = {}
+        self._starred: set[str] = set()
+        self._noted: set[str] = set()
+        self._tagged: dict[str, set[str]] = {}
+        self._last_change = datetime.min.replace(tzinfo=UTC)
 
-    # Reading ----------------------------------------------------------------
+    # Reading ---------------------------------------------------------------------
 
-    def load(self) -> str | None:
-        """Read the file. If it is unreadable, move it aside and start fresh;
-        return a message saying where it went (or why it stayed), else None."""
+    def load(self) -> list[str]:
+        """Read both files. One that cannot be read is moved aside (or, if it
+        cannot be moved, left alone and never saved over); returns a message
+        for each problem, and for a file of a newer format."""
+        problems = [self._load_annotations()]
+        problems.append(self.journal.load())
+        newer = [
+            f"{path.name} (format {version})"
+            for path, version in (
+                (self.path, self._disk[1].version),
+                (self.journal.path, self.journal.newer_format or 0),
+            )
+            if version > FORMAT_VERSION
+        ]
+        if newer:
+            self.read_only = (
+                f"{' and '.join(newer)} written by a newer tuireader: showing what this "
+                "version understands; changes are disabled until tuireader is upgraded"
+            )
+            problems.append(self.read_only)
+        self.revision += 1
+        return [problem for problem in problems if problem]
+
+    def _load_annotations(self) -> str | None:
         try:
             with self._lock:
                 self._remove_leftovers()
                 try:
                     self._refresh(self._read())
                     return None
-                except _Unreadable as problem:
-                    moved = self._move_aside()
-                    self._refresh((b"", {}))
+                except Unreadable as problem:
+                    moved = move_aside(self.path)
+                    self._refresh((b"", Document({})))
                     older = self.backup_path.exists()
                     return (
                         f"{self.path} could not be read ({problem}); moved it to {moved} "
@@ -116,93 +159,188 @@ class AnnotationStore:
             try:
                 self._refresh(self._read())
                 return None
-            except _Unreadable as problem:
+            except Unreadable as problem:
+                self.read_only = f"{self.path} cannot be read or moved aside; fix or remove it"
                 return (
                     f"{self.path} could not be read ({problem}) nor moved aside "
                     f"({_reason(error)}); nothing will be saved over it until it is fixed"
                 )
 
-    def get(self, paper_id: str) -> Annotation | None:
-        return self._view.get(_key(paper_id))
+    def get(self, paper_id: str) -> Annotation:
+        return self._view.get(_key(paper_id), EMPTY)
 
     def all(self) -> Mapping[str, Annotation]:
-        """A read-only snapshot, keyed by version-less arXiv ID."""
+        """Every paper with an entry, keyed by version-less arXiv ID (read-only)."""
         return MappingProxyType(self._view)
 
-    def starred_ids(self) -> frozenset[str]:
-        return frozenset(key for key, entry in self._view.items() if entry.starred)
+    def starred_ids(self) -> Set[str]:
+        return self._starred
 
-    def noted_ids(self) -> frozenset[str]:
-        return frozenset(key for key, entry in self._view.items() if entry.note)
+    def noted_ids(self) -> Set[str]:
+        return self._noted
+
+    def read_ids(self) -> Set[str]:
+        return self.journal.read
+
+    def is_read(self, paper_id: str) -> bool:
+        return paper_id in self.journal.read
+
+    def tagged(self, tag: str) -> Set[str]:
+        return self._tagged.get(tag, frozenset())
+
+    def tag_names(self) -> list[str]:
+        """Every tag in use, sorted (for completion and the sidebar)."""
+        return sorted(self._tagged)
+
+    def tagged_ids(self) -> Set[str]:
+        return {paper for papers in self._tagged.values() for paper in papers}
 
     @property
     def pending(self) -> int:
         """How many changes are shown but not yet saved."""
-        return len(self._pending)
+        return len(self._pending) + self.journal.pending
 
-    # Changing ---------------------------------------------------------------
+    def value(self, paper_id: str, field: Field, tag: str = "") -> Value:
+        """What the paper holds now for ``field`` (and ``tag``)."""
+        if field == "read":
+            return paper_id in self.journal.read
+        entry = self.get(paper_id)
+        if field == "tag":
+            return tag in entry.tags
+        value: Value = getattr(entry, field)
+        return value
+
+    # Changing --------------------------------------------------------------------
+
+    def apply(self, edits: Iterable[Edit]) -> list[Edit]:
+        """Make ``edits`` (one user action) and save them; returns the edits that
+        undo them, in the order to apply them (empty if nothing changed).
+
+        The change is shown at once even if saving fails: ``StoreError`` then
+        says why, and the save is retried with the next change or :meth:`retry`.
+        """
+        if self.read_only:
+            raise ReadOnlyError(self.read_only)
+        at = self._now()
+        undo: dict[tuple[str, Field, str], Edit] = {}
+        changes: list[_Change] = []
+        marks: dict[bool, list[str]] = {True: [], False: []}
+        for edit in edits:
+            key = _key(edit.paper_id)
+            edit = replace(edit, paper_id=key, value=_normalised(edit))
+            old = self.value(key, edit.field, edit.tag)
+            if old == edit.value:
+                continue
+            undo.setdefault((key, edit.field, edit.tag), replace(edit, value=old))
+            if edit.field == "read":
+                marks[bool(edit.value)].append(key)
+            else:
+                changes.append(_Change(edit, at))
+        if not undo:
+            return []
+        self._pending.extend(changes)
+        self._refresh(self._disk)  # shown at once, even if a save fails
+        errors = []
+        if changes:
+            try:
+                self._save()
+            except StoreError as error:
+                errors.append(error)
+        try:
+            for read, paper_ids in marks.items():
+                if paper_ids:
+                    self.journal.mark(paper_ids, read, at)
+        except OSError as error:
+            errors.append(StoreError(f"could not save to {self.journal.path}: {_reason(error)}"))
+        self.revision += 1
+        if errors:
+            raise errors[0]
+        return list(undo.values())[::-1]
 
     def set_star(self, paper_id: str, starred: bool, title: str = "") -> Annotation:
-        return self._change(paper_id, "starred", bool(starred), title)
+        self.apply([Edit(paper_id, "starred", bool(starred), title=title)])
+        return self.get(paper_id)
 
     def toggle_star(self, paper_id: str, title: str = "") -> Annotation:
-        entry = self.get(paper_id)
-        return self.set_star(paper_id, not (entry and entry.starred), title)
+        return self.set_star(paper_id, not self.get(paper_id).starred, title)
 
     def set_note(self, paper_id: str, text: str | None, title: str = "") -> Annotation:
         """Set the note; empty or blank text deletes it."""
-        text = (text or "").replace("\r\n", "\n").rstrip()
-        return self._change(paper_id, "note", text or None, title)
+        self.apply([Edit(paper_id, "note", text, title=title)])
+        return self.get(paper_id)
+
+    def set_tag(self, paper_id: str, tag: str, present: bool, title: str = "") -> Annotation:
+        self.apply([Edit(paper_id, "tag", present, tag=tag, title=title)])
+        return self.get(paper_id)
+
+    def mark_read(self, paper_ids: Iterable[str], read: bool = True) -> list[Edit]:
+        return self.apply(Edit(paper_id, "read", read) for paper_id in paper_ids)
 
     def retry(self) -> None:
         """Save the pending changes now; raises ``StoreError`` if still failing."""
         if self._pending:
             self._save()
+        try:
+            self.journal.flush()
+        except OSError as error:
+            raise StoreError(f"could not save to {self.journal.path}: {_reason(error)}") from None
 
-    def _change(self, paper_id: str, field: str, value: object, title: str) -> Annotation:
-        key = _key(paper_id)
-        self._pending.append(_Change(key, field, value, title, datetime.now(UTC)))
-        self._refresh(self._disk)  # shown at once, even if the save fails
-        self._save()
-        return self._view.get(key) or Annotation(title=title)
+    def _now(self) -> datetime:
+        """Now, but always after this process's previous change: two quick
+        changes (a star and its undo) must never tie."""
+        now = datetime.now(UTC)
+        self._last_change = max(now, self._last_change + timedelta(microseconds=1))
+        return self._last_change
 
-    # The file ---------------------------------------------------------------
+    # The annotations file ---------------------------------------------------------
 
     def _save(self) -> None:
         """Lock, read what is there now, apply the pending changes, write, unlock."""
         try:
             with self._lock:
-                data, entries = self._read()
-                merged = _merged(entries, self._pending)
-                if merged != entries:
-                    new = _dump(merged)
+                data, document = self._read()
+                if document.version > FORMAT_VERSION:
+                    self.read_only = f"{self.path} was changed by a newer tuireader"
+                    raise ReadOnlyError(f"not saving: {self.read_only}; upgrade tuireader")
+                merged = _with_changes(document, self._pending)
+                if merged.entries != document.entries:
+                    new = dump(merged)
                     if data:
                         atomic_write(self.backup_path, data)
                     atomic_write(self.path, new)
-                    data, entries = new, merged
-        except _Unreadable as problem:
+                    data, document = new, merged
+        except Unreadable as problem:
             raise StoreError(
                 f"not saving over {self.path}: it cannot be read ({problem}); fix or remove it"
             ) from None
         except OSError as error:
             raise StoreError(f"could not save to {self.path}: {_reason(error)}") from None
         self._pending.clear()
-        self._refresh((data, entries))
+        self._refresh((data, document))
 
-    def _read(self) -> tuple[bytes, dict[str, Annotation]]:
+    def _read(self) -> tuple[bytes, Document]:
         try:
             data = self.path.read_bytes()
         except (FileNotFoundError, NotADirectoryError):
-            return b"", {}
+            return b"", Document({})
         except OSError as error:
-            raise _Unreadable(_reason(error)) from None
+            raise Unreadable(_reason(error)) from None
         if data == self._disk[0]:
             return self._disk  # unchanged since we last read it: skip parsing
-        return data, _parse(data)
+        return data, parse(data)
 
-    def _refresh(self, disk: tuple[bytes, dict[str, Annotation]]) -> None:
+    def _refresh(self, disk: tuple[bytes, Document]) -> None:
+        """The view: the file as last seen, with the changes not yet saved."""
         self._disk = disk
-        self._view = _merged(disk[1], self._pending)
+        view = _with_changes(disk[1], self._pending).entries
+        self._view = {key: entry for key, entry in view.items() if not entry.is_empty}
+        self._starred = {key for key, entry in self._view.items() if entry.starred}
+        self._noted = {key for key, entry in self._view.items() if entry.note}
+        self._tagged = {}
+        for key, entry in self._view.items():
+            for tag in entry.tags:
+                self._tagged.setdefault(tag, set()).add(key)
+        self.revision += 1
 
     def _remove_leftovers(self) -> None:
         """Delete temporary files left by a crash: with the lock held, no
@@ -210,18 +348,29 @@ class AnnotationStore:
         for leftover in self.path.parent.glob(f".{self.path.name}.*"):
             leftover.unlink(missing_ok=True)
 
-    def _move_aside(self) -> Path:
-        """Rename the file to a free ``NAME.corrupt-YYYYmmdd-HHMMSS[-N].toml``."""
-        stem = f"{self.path.stem}.corrupt-{datetime.now():%Y%m%d-%H%M%S}"
-        target, number = self.path.with_name(f"{stem}.toml"), 0
-        while target.exists():
-            number += 1
-            target = self.path.with_name(f"{stem}-{number}.toml")
-        self.path.rename(target)
-        return target
+
+def _with_changes(document: Document, changes: Sequence[_Change]) -> Document:
+    if not changes:
+        return document
+    entries = dict(document.entries)
+    for change in changes:
+        edit = change.edit
+        entry = entries.get(edit.paper_id, EMPTY)
+        if edit.field == "tag":
+            entry = with_tag(entry, edit.tag, bool(edit.value), change.at, edit.title)
+        else:
+            entry = with_value(entry, edit.field, edit.value, change.at, edit.title)
+        entries[edit.paper_id] = entry
+    return replace(document, entries=entries)
 
 
-# Pure functions over entries --------------------------------------------------
+def _normalised(edit: Edit) -> Value:
+    if edit.field == "note":
+        text = (edit.value or "") if isinstance(edit.value, str | None) else ""
+        return text.replace("\r\n", "\n").rstrip() or None
+    if edit.field == "tag" and not edit.tag:
+        raise ValueError("a tag edit needs a tag")
+    return bool(edit.value)
 
 
 def _key(paper_id: str) -> str:
@@ -229,77 +378,6 @@ def _key(paper_id: str) -> str:
     if parsed is None:
         raise ValueError(f"not an arXiv ID: {paper_id!r}")
     return parsed[0]
-
-
-def _merged(entries: dict[str, Annotation], changes: list[_Change]) -> dict[str, Annotation]:
-    result = dict(entries)
-    for change in changes:
-        _apply(result, change)
-    return result
-
-
-def _apply(entries: dict[str, Annotation], change: _Change) -> None:
-    """Apply one change unless the entry already says so or changed later."""
-    old = entries.get(change.paper_id, Annotation())
-    changed_at = getattr(old, change.field + "_at")
-    if getattr(old, change.field) == change.value or (changed_at and changed_at > change.at):
-        return
-    new = replace(
-        old,
-        **{change.field: change.value, change.field + "_at": change.at},  # type: ignore[arg-type]
-        title=change.title or old.title,
-        updated_at=max(change.at, old.updated_at or change.at),
-    )
-    if new.starred or new.note:
-        entries[change.paper_id] = new
-    else:
-        entries.pop(change.paper_id, None)
-
-
-def _dump(entries: dict[str, Annotation]) -> bytes:
-    papers = {key: _table(entries[key]) for key in sorted(entries)}
-    document = {"version": FORMAT_VERSION, "papers": papers}
-    return tomli_w.dumps(document, multiline_strings=True).encode("utf-8")
-
-
-def _table(entry: Annotation) -> dict[str, object]:
-    table = {name: getattr(entry, name) for name in FIELDS}
-    return {name: value for name, value in table.items() if value not in (None, "")}
-
-
-def _parse(data: bytes) -> dict[str, Annotation]:
-    """The entries in a file's bytes; ``_Unreadable`` says what is wrong."""
-    try:
-        document = tomllib.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise _Unreadable(f"not valid TOML: {error}") from None
-    if not document:
-        return {}  # an empty file holds nothing to lose
-    version = document.get("version")
-    if type(version) is not int or version < 1:
-        raise _Unreadable("no format version")
-    if version > FORMAT_VERSION:
-        raise _Unreadable(f"written by a newer tuireader, format version {version}")
-    papers = document.get("papers", {})
-    if not isinstance(papers, dict):
-        raise _Unreadable("'papers' is not a table")
-    entries = {key: _entry(key, table) for key, table in papers.items()}
-    return {key: entry for key, entry in entries.items() if entry.starred or entry.note}
-
-
-def _entry(key: str, table: object) -> Annotation:
-    if parse_arxiv_id(key) != (key, None) or not isinstance(table, dict):
-        raise _Unreadable(f"papers.{key!r} is not a paper")
-    values = {}
-    for name, kind in FIELDS.items():
-        value = table.get(name)
-        if value is not None and not isinstance(value, kind):
-            raise _Unreadable(f"papers.{key!r}.{name} is not a {kind.__name__}")
-        if isinstance(value, datetime) and value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)  # a hand-written local time: take it as UTC
-        if value not in (None, ""):
-            values[name] = value
-    return Annotation(**values)
 
 
 def _reason(error: OSError) -> str:

@@ -49,12 +49,13 @@ class ReaderApp(App[None]):
 
     def on_mount(self) -> None:
         config = self.load_settings()
-        problem = self.store.load()
+        problems = self.store.load()
         self.push_screen(MainScreen(self.paths, self.store, self._parse))
-        if problem:
-            self.say(
-                problem, title="Your annotations file was damaged", severity="error", timeout=30
-            )
+        for problem in problems:
+            if problem == self.store.read_only:
+                self.say(problem, title="Changes are disabled", severity="warning", timeout=30)
+            else:
+                self.say(problem, title="Your data file was damaged", severity="error", timeout=30)
         if config.problem:
             self.say(config.problem, title="Settings ignored", severity="warning", timeout=15)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
