@@ -545,13 +545,22 @@ def to_text(node: Node) -> str:
 
 
 def _plain_value(value: str) -> bool:
-    """Whether ``value`` reads back whole, unquoted, after ``field:``."""
-    return (
-        bool(value)
-        and value[0] not in '"('
-        and not any(char.isspace() for char in value)
-        and _word_end(value, 0) == len(value)
-    )
+    """Whether ``value`` reads back whole, unquoted, after ``field:``: no
+    spaces, and parentheses balanced, so that it neither stops early nor
+    swallows a ")" that follows it."""
+    if not value or value[0] in '"(':
+        return False
+    depth = 0
+    for char in value:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth < 0:
+                return False
+        elif char.isspace():
+            return False
+    return depth == 0
 
 
 def _plain_word(text: str) -> bool:
