@@ -4,8 +4,7 @@ Bare words and ``"quoted phrases"`` must each match somewhere; field terms
 narrow where (``ti:`` ``au:`` ``abs:`` ``note:``) or test something else
 (``cat:`` ``id:`` ``tag:`` ``is:`` ``date:``); ``-`` or ``NOT`` negates a
 term, ``OR`` joins alternatives, juxtaposition (or ``AND``) joins terms that
-must all match, and AND binds tighter than OR; parentheses group. The grammar
-(the README has the same block)::
+must all match, and AND binds tighter than OR; parentheses group. The grammar::
 
     query    = [ or_expr ] ;
     or_expr  = and_expr , { "OR" , and_expr } ;
@@ -15,8 +14,9 @@ must all match, and AND binds tighter than OR; parentheses group. The grammar
     field    = "ti" | "title" | "au" | "author" | "abs" | "abstract" | "cat"
              | "category" | "id" | "tag" | "note" | "is" | "date" ;
     phrase   = '"' , { any character but '"' } , '"' ;
-    word     = a run of non-space characters, ending before a ")" that does
-               not close a "(" opened inside the word ;
+    word     = a run of non-space characters, not starting with '"', "(",
+               ")" or "-", ending before a ")" that does not close a "("
+               opened inside the word ;
 
 ``OR``, ``AND`` and ``NOT`` are operators only in capitals and standing alone
 (``or`` is a word). ``(`` opens a group only at the start of a term, so
@@ -32,7 +32,12 @@ problem; it never returns a query that matches everything by accident.
 
 Texts are folded like the papers' fields (:func:`tuireader.core.text.fold`),
 repeated until stable so that :func:`to_text` can write every parsed text
-back, and a phrase keeps its inner spaces, collapsed to one.
+back, and a phrase keeps its inner spaces, collapsed to one. Nothing is
+simplified: duplicate terms stay, and ``--x`` is ``Not(Not(x))``. An
+``id:`` value is lowercased, and an arXiv URL or an ``arXiv:`` prefix in it
+is reduced to the ID. Phrases have no escapes: to write back a text holding
+a '"' that needs quotes, :func:`to_text` uses the fullwidth quote U+FF02,
+which folds to '"'.
 """
 
 from __future__ import annotations
