@@ -18,7 +18,7 @@ from tuireader.core import export, locations
 from tuireader.core.cache import ParseCache
 from tuireader.core.config import load_config
 from tuireader.core.library import Library, LibraryError, load_library
-from tuireader.core.model import Paper, parse_arxiv_id
+from tuireader.core.model import Paper, facts, parse_arxiv_id
 from tuireader.core.search import SearchIndex
 from tuireader.core.store import AnnotationStore, ReadOnlyError, StoreError
 
@@ -168,23 +168,10 @@ def _show(arguments: argparse.Namespace) -> int:
 def describe(paper: Paper) -> str:
     """A paper's full detail as plain text."""
     lines = [paper.title, ""]
-    facts = [
-        ("Authors", ", ".join(paper.authors)),
-        ("arXiv", paper.versioned_id),
-        ("Dates", ", ".join(day.isoformat() for day in sorted(paper.dates))),
-        ("Categories", ", ".join(paper.categories)),
-        ("Primary", paper.primary_category or ""),
-        ("DOI", paper.doi or ""),
-        ("Comment", paper.comment or ""),
-        ("Journal", paper.journal or ""),
-        ("Published", paper.published or ""),
-        ("Updated", paper.updated or ""),
-        *paper.extra,
-        ("Abstract page", paper.abs_url),
-        ("PDF", paper.pdf_url),
-    ]
-    width = max(len(name) for name, _ in facts)
-    lines += [f"{name + ':':<{width + 1}} {value}" for name, value in facts if value]
+    rows = [("Authors", ", ".join(paper.authors)), *facts(paper)]
+    rows += [("Abstract page", paper.abs_url), ("PDF", paper.pdf_url)]
+    width = max(len(name) for name, _ in rows)
+    lines += [f"{name + ':':<{width + 1}} {value}" for name, value in rows if value]
     if paper.abstract:
         lines += ["", paper.abstract]
     if paper.links:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pytest
 
-from tuireader.core.model import LoadWarning, Paper, parse_arxiv_id
+from tuireader.core.model import PAPER_FIELDS, LoadWarning, Paper, facts, parse_arxiv_id
 
 
 @pytest.mark.parametrize(
@@ -74,16 +75,15 @@ def test_paper_urls(version: int | None, versioned: str, abs_url: str, pdf_url: 
 
 
 @pytest.mark.parametrize(
-    ("authors", "first", "short"),
+    ("authors", "short"),
     [
-        pytest.param((), None, "", id="none"),
-        pytest.param(("Yixin Zhuang",), "Yixin Zhuang", "Yixin Zhuang", id="one"),
-        pytest.param(("A One", "B Two"), "A One", "A One et al.", id="two"),
+        pytest.param((), "", id="none"),
+        pytest.param(("Yixin Zhuang",), "Yixin Zhuang", id="one"),
+        pytest.param(("A One", "B Two"), "A One et al.", id="two"),
     ],
 )
-def test_author_shorthands(authors: tuple[str, ...], first: str | None, short: str) -> None:
+def test_author_shorthand(authors: tuple[str, ...], short: str) -> None:
     paper = Paper(id="2201.00001", title="T", authors=authors, dates=(date(2022, 1, 1),))
-    assert paper.first_author == first
     assert paper.short_authors == short
 
 
@@ -96,3 +96,33 @@ def test_author_shorthands(authors: tuple[str, ...], first: str | None, short: s
 )
 def test_load_warning_names_file_and_line(warning: LoadWarning, text: str) -> None:
     assert str(warning) == text
+
+
+def test_the_field_table_names_every_field_of_a_paper_once() -> None:
+    """A field added to Paper but not to the table would be silently left out
+    of the detail pane, ``show``, the exports and the library's merge."""
+    names = [f.name for f in PAPER_FIELDS]
+    assert sorted(names) == sorted(f.name for f in dataclasses.fields(Paper))
+    assert len(set(names)) == len(names)
+
+
+def test_facts_show_each_fact_field_by_its_label() -> None:
+    paper = Paper(
+        id="2201.00001",
+        title="T",
+        version=2,
+        categories=("cs.LG", "cs.CV"),
+        primary_category="cs.CV",
+        doi="10.1/x",
+        published="2022-01-31 00:39:37+00:00",
+        extra=(("Report Number", "R-1"),),
+        dates=(date(2022, 1, 1), date(2022, 2, 1)),
+    )
+    assert facts(paper) == [
+        ("arXiv", "2201.00001v2"),
+        ("Listed", "2022-02-01, 2022-01-01"),
+        ("Categories", "cs.CV (primary), cs.LG"),
+        ("DOI", "10.1/x"),
+        ("Published", "2022-01-31"),
+        ("Report Number", "R-1"),
+    ]

@@ -5,37 +5,38 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from tuireader.core.annotations import Annotation
-from tuireader.core.model import Paper
+from tuireader.core.model import PAPER_FIELDS, Paper
 
 Annotations = Mapping[str, Annotation]
 
 
 def paper_record(paper: Paper, annotation: Annotation | None = None) -> dict[str, object]:
-    """One paper as a JSON-ready dict; ``None`` where the digest did not say."""
+    """One paper as a JSON-ready dict: every field of :data:`PAPER_FIELDS` by
+    name (``None`` where the digest did not say), its URLs and the user's marks."""
     annotation = annotation or Annotation()
-    return {
-        "id": paper.id,
-        "version": paper.version,
-        "title": paper.title,
-        "authors": list(paper.authors),
-        "abstract": paper.abstract or None,
-        "dates": [day.isoformat() for day in sorted(paper.dates)],
-        "categories": list(paper.categories),
-        "primary_category": paper.primary_category,
-        "pdf_url": paper.pdf_url,
-        "abs_url": paper.abs_url,
-        "doi": paper.doi,
-        "comment": paper.comment,
-        "journal": paper.journal,
-        "published": paper.published,
-        "updated": paper.updated,
-        "links": list(paper.links),
-        "extra": dict(paper.extra),
-        "starred": annotation.starred,
-        "note": annotation.note,
+    record = {
+        field.name: _json_value(field.name, getattr(paper, field.name)) for field in PAPER_FIELDS
     }
+    record.update(
+        pdf_url=paper.pdf_url,
+        abs_url=paper.abs_url,
+        starred=annotation.starred,
+        note=annotation.note,
+    )
+    return record
+
+
+def _json_value(name: str, value: Any) -> object:
+    if name == "extra":
+        return dict(value)
+    if name == "dates":
+        return [day.isoformat() for day in sorted(value)]
+    if isinstance(value, tuple):
+        return list(value)
+    return value if value != "" else None
 
 
 def to_json(papers: Iterable[Paper], annotations: Annotations | None = None) -> str:

@@ -14,9 +14,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from tuireader.core.formats import ParseResult, parse_file
-from tuireader.core.model import Digest, LoadWarning, Paper, parse_arxiv_id
+from tuireader.core.model import PAPER_FIELDS, Digest, LoadWarning, Paper, parse_arxiv_id
 
 DIGEST_SUFFIXES = (".md", ".markdown", ".txt")
 
@@ -86,39 +87,33 @@ class LibraryBuilder:
 
 def merge_papers(known: Paper, other: Paper) -> Paper:
     """Merge two listings of one paper: the newest version's text, every date,
-    and any field that only one of them knows."""
+    and any field that only one of them knows (as :data:`PAPER_FIELDS` says)."""
     newer, older = (other, known) if _freshness(other) > _freshness(known) else (known, other)
-    filled = {
-        name: getattr(older, name)
-        for name in _MERGEABLE
-        if not getattr(newer, name) and getattr(older, name)
-    }
-    return dataclasses.replace(
-        newer,
-        **filled,
-        categories=tuple(dict.fromkeys(newer.categories + older.categories)),
-        links=tuple(dict.fromkeys(newer.links + older.links)),
-        extra=tuple(dict(older.extra + newer.extra).items()),
-        dates=tuple(sorted(set(newer.dates + older.dates))),
-    )
+    changes: dict[str, Any] = {}
+    for paper_field in PAPER_FIELDS:
+        name = paper_field.name
+        mine, theirs = getattr(newer, name), getattr(older, name)
+        if paper_field.merge == "fill" and not mine and theirs:
+            changes[name] = theirs
+        elif paper_field.merge == "union" and theirs:
+            changes[name] = _union(name, mine, theirs)
+    return dataclasses.replace(newer, **changes)
 
 
-_MERGEABLE = (
-    "version",
-    "authors",
-    "abstract",
-    "primary_category",
-    "doi",
-    "comment",
-    "journal",
-    "published",
-    "updated",
-)
+_FILLED = tuple(f.name for f in PAPER_FIELDS if f.merge == "fill")
+
+
+def _union(name: str, mine: tuple[Any, ...], theirs: tuple[Any, ...]) -> tuple[Any, ...]:
+    if name == "extra":  # (name, value) pairs: the newer listing's value of a name wins
+        return tuple(dict(theirs + mine).items())
+    if name == "dates":
+        return tuple(sorted(set(mine + theirs)))
+    return tuple(dict.fromkeys(mine + theirs))
 
 
 def _freshness(paper: Paper) -> tuple[int, int, date]:
     """Newer version first, then the richer listing, then the later date."""
-    richness = sum(1 for name in _MERGEABLE if getattr(paper, name))
+    richness = sum(1 for name in _FILLED if getattr(paper, name))
     return (paper.version or 0, richness, max(paper.dates, default=date.min))
 
 

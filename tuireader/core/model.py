@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Literal
 
 # New-style IDs (0704.0001 onwards, 4+4 or 4+5 digits) and old-style IDs
 # (archive[.subject-class]/YYMMNNN), each with an optional version suffix.
@@ -78,10 +79,6 @@ class Paper:
         return f"https://arxiv.org/pdf/{self.versioned_id}"
 
     @property
-    def first_author(self) -> str | None:
-        return self.authors[0] if self.authors else None
-
-    @property
     def short_authors(self) -> str:
         """ "First Author et al." for lists, where space is short."""
         if not self.authors:
@@ -89,6 +86,72 @@ class Paper:
         if len(self.authors) == 1:
             return self.authors[0]
         return f"{self.authors[0]} et al."
+
+
+Merge = Literal["identity", "newest", "fill", "union"]
+
+
+@dataclass(frozen=True, slots=True)
+class PaperField:
+    """How one field of :class:`Paper` is named, shown and merged.
+
+    ``merge`` says how two listings of one paper combine it: ``identity``
+    (the key), ``newest`` (the newest listing's), ``fill`` (the newest
+    listing's, or the other's when it has none), ``union`` (every value of
+    both). ``fact`` fields are the "label: value" lines of the detail pane
+    and ``tuireader show``; the others have places of their own there.
+    """
+
+    name: str
+    label: str
+    merge: Merge
+    fact: bool = False
+
+
+#: Every field of Paper, in the order shown: the one table the detail pane,
+#: ``show``, the exports and the library's merge read (a test checks it is
+#: complete).
+PAPER_FIELDS: tuple[PaperField, ...] = (
+    PaperField("id", "arXiv ID", "identity"),
+    PaperField("version", "Version", "fill"),
+    PaperField("title", "Title", "newest"),
+    PaperField("authors", "Authors", "fill"),
+    PaperField("dates", "Listed", "union", fact=True),
+    PaperField("categories", "Categories", "union", fact=True),
+    PaperField("primary_category", "Primary category", "fill"),
+    PaperField("doi", "DOI", "fill", fact=True),
+    PaperField("comment", "Comment", "fill", fact=True),
+    PaperField("journal", "Journal", "fill", fact=True),
+    PaperField("published", "Published", "fill", fact=True),
+    PaperField("updated", "Updated", "fill", fact=True),
+    PaperField("abstract", "Abstract", "fill"),
+    PaperField("links", "Links", "union"),
+    PaperField("extra", "Other fields", "union"),
+)
+
+
+def facts(paper: Paper) -> list[tuple[str, str]]:
+    """The paper's "label: value" lines, as shown to people (empty ones left out)."""
+    lines = [("arXiv", paper.versioned_id)]
+    lines += [(field.label, _shown(paper, field.name)) for field in PAPER_FIELDS if field.fact]
+    lines += list(paper.extra)
+    return [(label, value) for label, value in lines if value]
+
+
+def _shown(paper: Paper, name: str) -> str:
+    if name == "categories":
+        primary = paper.primary_category
+        others = [c for c in paper.categories if c != primary]
+        return ", ".join(([f"{primary} (primary)"] if primary else []) + others)
+    if name == "dates":
+        return ", ".join(day.isoformat() for day in sorted(paper.dates, reverse=True))
+    value = getattr(paper, name)
+    if name in ("published", "updated") and value and _ISO_DATE.match(value):
+        return str(value[:10])  # the day: the time of day is noise here
+    return ", ".join(value) if isinstance(value, tuple) else str(value or "")
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d")
 
 
 @dataclass(frozen=True, slots=True)

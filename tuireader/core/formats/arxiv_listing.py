@@ -69,15 +69,15 @@ def read_papers(lines: Lines, context: ParseContext) -> Iterator[Paper]:
 def _paper(
     number: int, title_text: str, abstract_lines: list[str], context: ParseContext
 ) -> Iterator[Paper]:
-    rest = _ENTRY.fullmatch(title_text.strip())
-    title_part = rest["rest"] if rest else title_text
+    entry = _ENTRY.fullmatch(title_text.strip())
+    title_part = entry["rest"] if entry else title_text  # the line starts with ###: it matches
     link = _PDF_LINK.search(title_part)
     parsed = parse_arxiv_id(link["url"]) if link else None
-    if parsed is None:
+    if link is None or parsed is None:
         context.warn(number, "no arXiv link on the title line, paper skipped")
         return
     arxiv_id, version = parsed
-    title = clean_line(title_part[: link.start()]) if link else ""
+    title = clean_line(title_part[: link.start()])
     if not title:
         context.warn(number, "empty title")
     # An empty ">" line separates paragraphs, as in a Markdown block quote.

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tuireader.core.model import Paper
+from tuireader.core.model import Paper, facts
 from tuireader.core.text import strip_unsafe
 
 
@@ -52,21 +52,9 @@ def render_paper(paper: Paper, note: str | None) -> Text:
         text.append(", ".join(paper.authors), style="italic")
         text.append("\n")
     text.append("\n")
-    facts = [
-        ("arXiv", paper.versioned_id),
-        ("Listed", ", ".join(day.isoformat() for day in sorted(paper.dates, reverse=True))),
-        ("Categories", _categories(paper)),
-        ("DOI", paper.doi),
-        ("Comment", paper.comment),
-        ("Journal", paper.journal),
-        ("Published", (paper.published or "")[:10]),
-        ("Updated", (paper.updated or "")[:10]),
-        *paper.extra,
-    ]
-    for name, value in facts:
-        if value:
-            text.append(f"{name:<11}", style="dim")
-            text.append(f"{value}\n")
+    for name, value in facts(paper):
+        text.append(f"{name:<11}", style="dim")
+        text.append(f"{value}\n")
     text.append("\n")
     text.append(
         paper.abstract or "(no abstract in the digest)", style="" if paper.abstract else "dim"
@@ -84,9 +72,3 @@ def render_paper(paper: Paper, note: str | None) -> Text:
         text.append(strip_unsafe(note))  # the file may have been edited by hand
         text.append("\n")
     return text
-
-
-def _categories(paper: Paper) -> str:
-    primary = paper.primary_category
-    others = [c for c in paper.categories if c != primary]
-    return ", ".join(([f"{primary} (primary)"] if primary else []) + others)
