@@ -29,6 +29,11 @@ def annotations_file() -> Path:
     return data_dir() / "annotations.toml"
 
 
+def state_file() -> Path:
+    """Where the reader was (scope, filter, paper): this machine's, not synced."""
+    return data_dir() / "state.toml"
+
+
 def config_file() -> Path:
     return config_dir() / "config.toml"
 

@@ -1,43 +1,41 @@
-"""Query parsing and ranking, shared by the app's filter and ``tuireader search``.
+"""Matching and ranking, shared by the app's filter and ``tuireader search``.
 
-A paper matches when every query term occurs in its title, authors, ID and
-categories, or abstract (case- and accent-insensitive). Matches rank by where
-the terms were found (title 3, authors 2, ID/categories 2, abstract 1 per
-term), then by how closely the whole query resembles the title or authors
-(rapidfuzz ``partial_ratio``), then newest first. A term that matches nothing
-is corrected against the words of the library (rapidfuzz ``ratio``),
-so "difusion" still finds "diffusion".
+A query (:mod:`tuireader.core.query`) is evaluated over positions in the
+library's order. Text terms are found case- and accent-insensitively in their
+fields; a bare term may be in the title (weight 3), authors or ID/categories
+(2), abstract or the user's note (1). Matches rank by the sum of their terms'
+weights, then by how closely the query's words resemble the title or authors
+(rapidfuzz ``partial_ratio``, for the best few hundred only), then by
+position. A text term that matches nothing is corrected against the words of
+the library (rapidfuzz ``ratio``), so "difusion" still finds "diffusion".
 
-Substring tests narrow cheaply and rapidfuzz scores only the best few hundred
-survivors: one rapidfuzz pass over 100,000 abstracts per keystroke would be
-far too slow. Candidates and their weights are numpy arrays, so narrowing and
-sorting 100,000 of them stays in C; each field is only tested for the
-candidates no earlier, heavier field already matched.
-
-Abstracts are not kept folded (that would double the largest part of the
-library in memory): each is folded when it is tested, until
-:meth:`SearchIndex.index_abstracts` has built a word index, which answers in
-a fixed ~20 ms per term at 100,000 papers.
+Everything else is a mask over the library: categories, dates and ID prefixes
+are computed once per value; stars, notes, tags and read marks once per
+change of the user's data (``Marks.revision``), never per keystroke. Each
+field is tested only for the candidates no heavier field matched, and
+candidates and weights are numpy arrays, so 100,000 papers stay in C.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass
-from functools import partial
-from itertools import repeat, takewhile
+from datetime import date
+from itertools import repeat
 from operator import contains
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
+from tuireader.core import query as q
 from tuireader.core.model import Paper
 from tuireader.core.text import fold
 from tuireader.core.word_index import WordIndex
 
-TITLE_WEIGHT, AUTHOR_WEIGHT, KEY_WEIGHT, ABSTRACT_WEIGHT = 3, 2, 2, 1
+TITLE_WEIGHT, AUTHOR_WEIGHT, KEY_WEIGHT, ABSTRACT_WEIGHT, NOTE_WEIGHT = 3, 2, 2, 1, 1
 #: How many of the best candidates rapidfuzz re-ranks.
 RERANK_LIMIT = 300
 #: Terms shorter than this are never corrected: too many near neighbours.
@@ -49,29 +47,69 @@ CORRECTION_SPREAD = 4
 Positions = npt.NDArray[np.intp]
 Weights = npt.NDArray[np.int8]
 Found = npt.NDArray[np.bool_]
+Corrections = list[tuple[str, tuple[str, ...]]]
 
-# A quote still open at the end is a phrase being typed, not a literal '"'.
-_TERM = re.compile(r'"([^"]*)(?:"|$)|(\S+)')
 _WORD = re.compile(r"[^\W_]{3,}")
+_VERSION = re.compile(r"v\d+$")
 
 
-def parse_query(text: str) -> tuple[str, ...]:
-    """Split a query into folded terms; "quoted phrases" stay whole."""
-    terms = (fold(quoted or bare).strip() for quoted, bare in _TERM.findall(text))
-    return tuple(dict.fromkeys(term for term in terms if term))
+class Marks(Protocol):
+    """The user's data a query can ask about (the store is one)."""
+
+    revision: int
+
+    def starred_ids(self) -> Set[str]: ...
+    def noted_ids(self) -> Set[str]: ...
+    def read_ids(self) -> Set[str]: ...
+    def tagged(self, tag: str) -> Set[str]: ...
+    def tag_names(self) -> list[str]: ...
+    def note_of(self, paper_id: str) -> str | None: ...
+
+
+class NoMarks:
+    """No stars, notes, tags or read marks: every paper unread."""
+
+    revision = 0
+
+    def starred_ids(self) -> Set[str]:
+        return frozenset()
+
+    noted_ids = read_ids = starred_ids
+
+    def tagged(self, tag: str) -> Set[str]:
+        return frozenset()
+
+    def tag_names(self) -> list[str]:
+        return []
+
+    def note_of(self, paper_id: str) -> str | None:
+        return None
 
 
 @dataclass(frozen=True, slots=True)
 class SearchResult:
-    """Ranked positions into the index, and any typo corrections made."""
+    """Ranked positions, the typo corrections made, and the texts searched
+    for (to highlight them)."""
 
     positions: tuple[int, ...]
     corrections: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    texts: tuple[q.Text, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Matches:
+    """Candidates in scope order, with each conjunct's weight per candidate
+    (arrays aligned with ``candidates``)."""
+
+    candidates: Positions
+    term_weights: list[Weights]
+    corrections: Corrections
 
 
 class SearchIndex:
     """Folded copies of the short searchable fields, by position in library
-    order, and the abstracts as they are (shared with the papers)."""
+    order, the abstracts as they are (shared with the papers), and masks of
+    the library by category and date, built when first asked for."""
 
     #: Folding one abstract costs about ten times what the word index spends
     #: per paper (~2 µs against ~0.2 µs), so for candidates fewer than this
@@ -85,8 +123,11 @@ class SearchIndex:
         self._authors = [fold(", ".join(paper.authors)) for paper in papers]
         self._keys = [fold(" ".join((paper.id, *paper.categories))) for paper in papers]
         self._abstracts = [paper.abstract for paper in papers]
+        self._categories = [paper.categories for paper in papers]
+        self._dates = [paper.dates for paper in papers]
         self._abstract_words: WordIndex | None = None
         self._vocabulary: list[str] | None = None
+        self._masks: dict[tuple[object, ...], Found] = {}
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -96,7 +137,7 @@ class SearchIndex:
         100,000 papers, repaid after a handful of searches. Safe to call while
         another thread searches; results are the same before and after.
         Gives up, changing nothing, as soon as ``cancelled()`` is true."""
-        folded = takewhile(lambda _: not cancelled(), map(fold, self._abstracts))
+        folded = (fold(text) for text in self._abstracts if not cancelled())
         words = WordIndex(folded)
         if len(words) == len(self._abstracts):
             self._abstract_words = words
@@ -105,86 +146,57 @@ class SearchIndex:
     def abstracts_indexed(self) -> bool:
         return self._abstract_words is not None
 
-    def search(self, query: str, scope: Sequence[int] | None = None) -> SearchResult:
-        """Rank the papers at ``scope`` (all when ``None``) against ``query``."""
-        return self.rank(query, self.match(parse_query(query), scope))
+    def positions_of(self, paper_ids: Iterable[str]) -> Positions:
+        """The positions of the papers (those in the library), sorted."""
+        position = self.position
+        found = [position[i] for i in paper_ids if i in position]
+        return np.sort(np.asarray(found, dtype=np.intp))
 
-    # The two halves of a search, separate so that Searcher can reuse matches.
+    def search(
+        self, query: str, scope: Sequence[int] | None = None, marks: Marks | None = None
+    ) -> SearchResult:
+        """Rank the papers at ``scope`` (all when ``None``) against ``query``;
+        raises ``QueryError`` for a query that cannot be parsed."""
+        return Searcher(self, marks).search(query, scope)
 
-    def match(self, terms: Sequence[str], scope: Sequence[int] | None) -> Matches:
-        """Per-term weights of the papers that contain every term."""
-        candidates = np.arange(len(self.ids)) if scope is None else np.asarray(scope, np.intp)
-        matches = Matches(candidates, [], [])
-        for term in terms:
-            matches = self.narrow(matches, term)
-        return matches
+    # Text ------------------------------------------------------------------------
 
-    def narrow(self, matches: Matches, term: str) -> Matches:
-        """Keep the candidates that contain ``term``, correcting it if none do."""
-        candidates = matches.candidates
-        weights = self._weights(term, candidates)
-        corrections = matches.corrections
-        if not weights.any() and len(term) >= MIN_CORRECTABLE and candidates.size:
-            alternatives = self.corrections_for(term)
-            if alternatives:
-                found = [self._weights(word, candidates) for word in alternatives]
-                weights = np.maximum.reduce(found)
-                corrections = [*corrections, (term, alternatives)]
-        kept = weights > 0
-        term_weights = [w[kept] for w in (*matches.term_weights, weights)]
-        return Matches(candidates[kept], term_weights, corrections)
-
-    def rank(self, query: str, matches: Matches) -> SearchResult:
-        """Order by weight, then rapidfuzz similarity for the best few, then position."""
-        if not matches.term_weights:
-            return SearchResult(tuple(matches.candidates.tolist()))
-        total: npt.NDArray[np.int32] = np.sum(matches.term_weights, axis=0, dtype=np.int32)
-        # Stable, so equal weights stay in position order.
-        order = np.argsort(-total, kind="stable")
-        ordered: list[int] = matches.candidates[order].tolist()
-        head, tail = ordered[:RERANK_LIMIT], ordered[RERANK_LIMIT:]
-        weight = dict(zip(head, total[order[:RERANK_LIMIT]].tolist(), strict=True))
-        folded = fold(query)
-        head.sort(key=lambda i: (-weight[i], -self._similarity(folded, i), i))
-        return SearchResult(tuple(head + tail), tuple(matches.corrections))
-
-    def corrections_for(self, term: str) -> tuple[str, ...]:
-        """Words of the vocabulary that look like a mistyped ``term``."""
-        if self._vocabulary is None:
-            words = self._abstract_words
-            abstracts = [words.vocabulary()] if words else map(fold, self._abstracts)
-            fields = (self._titles, self._authors, abstracts)
-            found = {word for texts in fields for text in texts for word in _WORD.findall(text)}
-            self._vocabulary = sorted(found)
-        near = process.extract(
-            term, self._vocabulary, scorer=fuzz.ratio, score_cutoff=CORRECTION_CUTOFF, limit=3
-        )
-        best = near[0][1] if near else 0
-        return tuple(word for word, score, _index in near if score >= best - CORRECTION_SPREAD)
-
-    def _similarity(self, folded_query: str, i: int) -> float:
-        return max(
-            fuzz.partial_ratio(folded_query, self._titles[i]),
-            fuzz.partial_ratio(folded_query, self._authors[i]) if self._authors[i] else 0,
-        )
-
-    def _weights(self, term: str, candidates: Positions) -> Weights:
-        """Each candidate's weight for ``term``: that of the first field with it."""
+    def text_weights(self, text: q.Text, candidates: Positions, marks: Marks) -> Weights:
+        """Each candidate's weight for ``text``: that of the first field with it."""
+        term = text.text
         weights = np.zeros(candidates.size, dtype=np.int8)
         undecided = np.arange(candidates.size)
-        fields = (
-            (TITLE_WEIGHT, partial(_in_texts, self._titles)),
-            (AUTHOR_WEIGHT, partial(_in_texts, self._authors)),
-            (KEY_WEIGHT, partial(_in_texts, self._keys)),
-            (ABSTRACT_WEIGHT, self._in_abstracts),
-        )
-        for weight, contain in fields:
+        for weight, contain in self._fields(text.field, marks):
             if not undecided.size:
                 break
             found = contain(term, candidates[undecided])
             weights[undecided[found]] = weight
             undecided = undecided[~found]
         return weights
+
+    def _fields(
+        self, field: q.TextField, marks: Marks
+    ) -> list[tuple[int, Callable[[str, Positions], Found]]]:
+        title = (TITLE_WEIGHT, self._in(self._titles))
+        authors = (AUTHOR_WEIGHT, self._in(self._authors))
+        abstract = (ABSTRACT_WEIGHT, self._in_abstracts)
+        note = (NOTE_WEIGHT, self._in_notes(marks))
+        if field == "title":
+            return [title]
+        if field == "authors":
+            return [authors]
+        if field == "abstract":
+            return [abstract]
+        if field == "note":
+            return [note]
+        return [title, authors, (KEY_WEIGHT, self._in(self._keys)), abstract, note]
+
+    @staticmethod
+    def _in(texts: list[str]) -> Callable[[str, Positions], Found]:
+        def found(term: str, positions: Positions) -> Found:
+            return _containing(term, map(texts.__getitem__, positions.tolist()), positions.size)
+
+        return found
 
     def _in_abstracts(self, term: str, positions: Positions) -> Found:
         words = self._abstract_words
@@ -204,9 +216,110 @@ class SearchIndex:
         abstracts = map(self._abstracts.__getitem__, positions.tolist())
         return _containing(term, map(fold, abstracts), positions.size)
 
+    def _in_notes(self, marks: Marks) -> Callable[[str, Positions], Found]:
+        def found(term: str, positions: Positions) -> Found:
+            noted = self.mask(("noted", marks.revision), lambda: marks.noted_ids())[positions]
+            result = np.zeros(positions.size, dtype=bool)
+            for i in np.flatnonzero(noted).tolist():
+                result[i] = term in fold(marks.note_of(self.ids[positions[i]]) or "")
+            return result
 
-def _in_texts(texts: list[str], term: str, positions: Positions) -> Found:
-    return _containing(term, map(texts.__getitem__, positions.tolist()), positions.size)
+        return found
+
+    # Masks -----------------------------------------------------------------------
+
+    def mask(self, key: tuple[object, ...], paper_ids: Callable[[], Set[str]]) -> Found:
+        """Whether each paper of the library is among ``paper_ids()``, cached
+        under ``key`` (which names the data and its revision)."""
+        cached = self._masks.get(key)
+        if cached is None:
+            members = paper_ids()
+            cached = np.fromiter(map(members.__contains__, self.ids), bool, len(self.ids))
+            if len(self._masks) > 64:
+                self._masks.clear()
+            self._masks[key] = cached
+        return cached
+
+    def category_mask(self, value: str) -> Found:
+        """Papers in category ``value``, or in any of its archive (``cs``)."""
+        wanted = value.lower()
+        key = ("category", wanted)
+        cached = self._masks.get(key)
+        if cached is None:
+            cached = np.fromiter(
+                (
+                    any(c.lower() == wanted or c.lower().startswith(wanted + ".") for c in cats)
+                    for cats in self._categories
+                ),
+                bool,
+                len(self.ids),
+            )
+            self._masks[key] = cached
+        return cached
+
+    def date_mask(self, start: date | None, end: date | None) -> Found:
+        """Papers listed on a day from ``start`` to ``end`` (inclusive, open ends)."""
+        key = ("date", start, end)
+        cached = self._masks.get(key)
+        if cached is None:
+            low, high = start or date.min, end or date.max
+            cached = np.fromiter(
+                (any(low <= day <= high for day in days) for days in self._dates),
+                bool,
+                len(self.ids),
+            )
+            self._masks[key] = cached
+        return cached
+
+    def id_mask(self, value: str) -> Found:
+        prefix = _VERSION.sub("", value) if "." in value or "/" in value else value
+        key = ("id", prefix)
+        cached = self._masks.get(key)
+        if cached is None:
+            cached = np.fromiter(
+                (paper_id.lower().startswith(prefix) for paper_id in self.ids),
+                bool,
+                len(self.ids),
+            )
+            self._masks[key] = cached
+        return cached
+
+    # Ranking ---------------------------------------------------------------------
+
+    def rank(self, texts: Sequence[q.Text], matches: Matches) -> SearchResult:
+        """Order by weight, then rapidfuzz similarity for the best few, then scope order."""
+        candidates = matches.candidates
+        if not matches.term_weights or not texts:
+            return SearchResult(tuple(candidates.tolist()), tuple(matches.corrections), ())
+        total: npt.NDArray[np.int32] = np.sum(matches.term_weights, axis=0, dtype=np.int32)
+        order = np.argsort(-total, kind="stable")  # stable: equal weights keep scope order
+        ordered: list[int] = candidates[order].tolist()
+        head, tail = ordered[:RERANK_LIMIT], ordered[RERANK_LIMIT:]
+        weight = dict(zip(head, total[order[:RERANK_LIMIT]].tolist(), strict=True))
+        rank_in_scope = {position: n for n, position in enumerate(head)}
+        words = " ".join(text.text for text in texts)
+        head.sort(key=lambda i: (-weight[i], -self._similarity(words, i), rank_in_scope[i]))
+        return SearchResult(tuple(head + tail), tuple(matches.corrections), tuple(texts))
+
+    def _similarity(self, folded_query: str, i: int) -> float:
+        return max(
+            fuzz.partial_ratio(folded_query, self._titles[i]),
+            fuzz.partial_ratio(folded_query, self._authors[i]) if self._authors[i] else 0,
+        )
+
+    def corrections_for(self, term: str) -> tuple[str, ...]:
+        """Words of the vocabulary that look like a mistyped ``term``."""
+        if self._vocabulary is None:
+            words = self._abstract_words
+            abstracts = [words.vocabulary()] if words else map(fold, self._abstracts)
+            fields = (self._titles, self._authors, abstracts)
+            found = {word for texts in fields for text in texts for word in _WORD.findall(text)}
+            self._vocabulary = sorted(found)
+        near = process.extract(
+            term, self._vocabulary, scorer=fuzz.ratio, score_cutoff=CORRECTION_CUTOFF, limit=3
+        )
+        best = near[0][1] if near else 0
+        return tuple(word for word, score, _index in near if score >= best - CORRECTION_SPREAD)
 
 
 def _containing(term: str, texts: Iterable[str], count: int) -> Found:
@@ -214,58 +327,150 @@ def _containing(term: str, texts: Iterable[str], count: int) -> Found:
     return np.fromiter(map(contains, texts, repeat(term)), dtype=bool, count=count)
 
 
-@dataclass(frozen=True, slots=True)
-class Matches:
-    """Candidates in position order, with each term's weight per candidate
-    (arrays aligned with ``candidates``)."""
-
-    candidates: Positions
-    term_weights: list[Weights]
-    corrections: list[tuple[str, tuple[str, ...]]]
-
-
 class Searcher:
-    """Searches as the user types, narrowing the previous matches when the new
-    query only extends the old one. Results equal :meth:`SearchIndex.search`."""
+    """Evaluates queries as the user types, narrowing the previous matches
+    when the new query only extends the old one. Results equal
+    :meth:`SearchIndex.search`; marks are re-read whenever they change."""
 
-    def __init__(self, index: SearchIndex) -> None:
+    def __init__(self, index: SearchIndex, marks: Marks | None = None) -> None:
         self.index = index
-        self._last: tuple[tuple[int, ...] | None, tuple[str, ...], Matches] | None = None
+        self.marks = marks or NoMarks()
+        #: The last search: its scope, revision, conjuncts and the matches after each.
+        self._last: tuple[object, int, tuple[q.Node, ...], list[Matches]] | None = None
 
     def search(self, query: str, scope: Sequence[int] | None = None) -> SearchResult:
-        terms = parse_query(query)
+        """Raises ``QueryError`` for a query that cannot be parsed."""
+        node = q.parse(query)
+        terms = q.conjuncts(node)
         scope_key = None if scope is None else tuple(scope)
-        matches = self._narrowed(terms, scope_key)
-        if matches is None:
-            matches = self.index.match(terms, scope)
-        self._last = (scope_key, terms, matches)
-        return self.index.rank(query, matches)
+        revision = self.marks.revision
+        stages = self._reusable(scope_key, revision, terms)
+        if not stages:
+            start = np.arange(len(self.index)) if scope is None else np.asarray(scope, np.intp)
+            stages = [Matches(start, [], [])]
+        for term in terms[len(stages) - 1 :]:
+            stages.append(self._narrow(stages[-1], term))
+        self._last = (scope_key, revision, terms, stages)
+        return self.index.rank(q.positive_texts(node), stages[-1])
 
-    def _narrowed(self, terms: tuple[str, ...], scope: tuple[int, ...] | None) -> Matches | None:
-        """The previous matches narrowed by what the new query adds, if it only adds."""
+    def _reusable(self, scope: object, revision: int, terms: tuple[q.Node, ...]) -> list[Matches]:
+        """The stages of the last search that the new one can start from."""
         if self._last is None:
-            return None
-        last_scope, last_terms, matches = self._last
-        if last_scope != scope or matches.corrections or not last_terms:
-            return None
-        if len(terms) < len(last_terms) or terms[: len(last_terms) - 1] != last_terms[:-1]:
-            return None
-        if last_terms[-1] not in terms[len(last_terms) - 1]:
-            return None
-        if terms[len(last_terms) - 1] != last_terms[-1]:
-            matches = Matches(matches.candidates, matches.term_weights[:-1], [])
-            matches = self.index.narrow(matches, terms[len(last_terms) - 1])
-        for term in terms[len(last_terms) :]:
-            matches = self.index.narrow(matches, term)
-        if matches.corrections or not matches.candidates.size:
-            # A term that matched nothing is corrected against every candidate
-            # of the terms before it, not just the narrowed few: start afresh.
-            return None
-        return matches
+            return []
+        last_scope, last_revision, last_terms, stages = self._last
+        if last_scope != scope or last_revision != revision:
+            return []
+        shared = 0
+        while shared < min(len(terms), len(last_terms)) and terms[shared] == last_terms[shared]:
+            if stages[shared + 1].corrections:
+                break
+            shared += 1
+        kept = stages[: shared + 1]
+        if shared < len(terms) and shared < len(last_terms):
+            old, new = last_terms[shared], terms[shared]
+            if _extends(old, new) and not stages[shared + 1].corrections:
+                # The old term's matches hold the new one's: narrow those.
+                narrowed = stages[shared + 1]
+                kept.append(
+                    self._narrow(Matches(narrowed.candidates, narrowed.term_weights[:-1], []), new)
+                )
+                if kept[-1].corrections or not kept[-1].candidates.size:
+                    return kept[:-1]  # a dead end is corrected against the wider set
+        return kept
+
+    def _narrow(self, matches: Matches, term: q.Node) -> Matches:
+        corrections: Corrections = list(matches.corrections)
+        found, weights = _Evaluation(self.index, self.marks, corrections).run(
+            term, matches.candidates
+        )
+        kept = [w[found] for w in matches.term_weights] + [weights[found]]
+        return Matches(matches.candidates[found], kept, corrections)
+
+
+def _extends(old: q.Node, new: q.Node) -> bool:
+    """Every paper matching ``new`` matches ``old`` (the user typed on)."""
+    return (
+        isinstance(old, q.Text)
+        and isinstance(new, q.Text)
+        and old.field == new.field
+        and old.text in new.text
+    )
+
+
+class _Evaluation:
+    """One query term evaluated over candidates: which match, and their weights."""
+
+    def __init__(self, index: SearchIndex, marks: Marks, corrections: Corrections) -> None:
+        self.index, self.marks, self.corrections = index, marks, corrections
+
+    def run(self, node: q.Node, candidates: Positions) -> tuple[Found, Weights]:
+        if isinstance(node, q.Text):
+            return self._text(node, candidates)
+        if isinstance(node, q.Not):
+            found, _ = self.run(node.child, candidates)
+            return ~found, np.zeros(candidates.size, np.int8)
+        if isinstance(node, q.And):
+            return self._all(node.children, candidates)
+        if isinstance(node, q.Or):
+            found = np.zeros(candidates.size, bool)
+            weights = np.zeros(candidates.size, np.int8)
+            for child in node.children:
+                child_found, child_weights = self.run(child, candidates)
+                found |= child_found
+                weights = np.maximum(weights, child_weights)
+            return found, weights
+        return self._mask(node)[candidates], np.zeros(candidates.size, np.int8)
+
+    def _all(self, children: Sequence[q.Node], candidates: Positions) -> tuple[Found, Weights]:
+        alive = np.arange(candidates.size)
+        weights = np.zeros(candidates.size, np.int8)
+        for child in children:
+            found, child_weights = self.run(child, candidates[alive])
+            weights[alive] += child_weights
+            alive = alive[found]
+        found = np.zeros(candidates.size, bool)
+        found[alive] = True
+        return found, weights
+
+    def _text(self, text: q.Text, candidates: Positions) -> tuple[Found, Weights]:
+        weights = self.index.text_weights(text, candidates, self.marks)
+        if not weights.any() and len(text.text) >= MIN_CORRECTABLE and candidates.size:
+            alternatives = self.index.corrections_for(text.text)
+            if alternatives:
+                found = [
+                    self.index.text_weights(q.Text(word, text.field), candidates, self.marks)
+                    for word in alternatives
+                ]
+                weights = np.maximum.reduce(found)
+                self.corrections.append((text.text, alternatives))
+        return weights > 0, weights
+
+    def _mask(self, node: q.Node) -> Found:
+        index, marks = self.index, self.marks
+        if isinstance(node, q.Category):
+            return index.category_mask(node.value)
+        if isinstance(node, q.DateRange):
+            return index.date_mask(node.start, node.end)
+        if isinstance(node, q.IdPrefix):
+            return index.id_mask(node.value)
+        revision = marks.revision
+        if isinstance(node, q.Tag):
+            return index.mask(("tag", node.name, revision), lambda: marks.tagged(node.name))
+        assert isinstance(node, q.Is), node
+        if node.state == "unread":
+            return ~index.mask(("read", revision), marks.read_ids)
+        if node.state == "tagged":
+            return index.mask(("tagged", revision), lambda: _any_tag(marks))
+        sets = {"starred": marks.starred_ids, "read": marks.read_ids, "noted": marks.noted_ids}
+        return index.mask((node.state, revision), sets[node.state])
+
+
+def _any_tag(marks: Marks) -> Set[str]:
+    return {paper for tag in marks.tag_names() for paper in marks.tagged(tag)}
 
 
 def highlight_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
-    """Where the terms occur in ``text``, merged, for highlighting a row."""
+    """Where the terms occur in ``text``, merged, for highlighting."""
     folded = fold(text)
     if len(folded) != len(text):
         return []
@@ -282,3 +487,8 @@ def highlight_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
         else:
             merged.append((start, end))
     return merged
+
+
+def terms_for(texts: Sequence[q.Text], field: q.TextField) -> list[str]:
+    """The texts to highlight in ``field``: its own terms and the bare ones."""
+    return [text.text for text in texts if text.field in (field, "any")]

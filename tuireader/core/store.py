@@ -188,6 +188,11 @@ class AnnotationStore:
     def tagged(self, tag: str) -> Set[str]:
         return self._tagged.get(tag, frozenset())
 
+    def note_of(self, paper_id: str) -> str | None:
+        """The note of a paper given by its version-less ID (fast: no parsing)."""
+        entry = self._view.get(paper_id)
+        return entry.note if entry else None
+
     def tag_names(self) -> list[str]:
         """Every tag in use, sorted (for completion and the sidebar)."""
         return sorted(self._tagged)
