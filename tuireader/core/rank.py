@@ -1,0 +1,442 @@
+"""Triage by relevance: rank papers by what the user starred, and find similar ones.
+
+arxiv-sanity-lite's recipe: TF-IDF over title and abstract (unigrams and
+bigrams, sublinear tf, English stop words dropped), and a linear SVM that
+tells the user's positives (starred, or tagged X) from the rest. "More like
+this" is the cosine between the same TF-IDF rows.
+
+The weighting is scikit-learn's ``TfidfTransformer``; only the counting is our
+own. ``TfidfVectorizer`` counts term by term in Python: 12-14 s and 360-570 MB
+of peak memory at 100,000 papers. Here the tokens go through one dictionary
+look-up each, bigrams are pairs of integer IDs and the counts are summed by
+numpy, chunk by chunk: the same matrix (a test compares them) in a little over
+half the time. Terms found in a single paper are dropped (``MIN_DF``): they
+cannot add to the cosine of two papers nor generalise from one starred paper
+to another, and they are most of the bigrams.
+
+scikit-learn takes about a second to import, so it is imported only inside
+the functions that need it: the app's start-up and the scripting commands
+never pay for it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import repeat
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+MIN_POSITIVES = 5
+#: Terms must occur in at least this many papers to be features.
+MIN_DF = 2
+#: Negatives sampled per positive when training; see :meth:`TextMatrix.train`.
+NEGATIVES_PER_POSITIVE = 20
+#: ...but never fewer than this many (all of the rest, in a smaller library).
+MIN_NEGATIVES = 2000
+#: Inverse regularisation strength of the SVM.
+SVM_C = 1.0
+#: Papers tokenized between two checks of ``cancelled()``.
+CHUNK = 2048
+
+Scores = npt.NDArray[np.float64]
+_Ids = npt.NDArray[np.int64]
+
+# scikit-learn's default token_pattern r"(?u)\b\w\w+\b" (findall does not need
+# the closing \b) without numbers: "2021" or a Dice of "92" says nothing of a
+# paper's topic, and would only clutter :meth:`Model.why`.
+TOKEN_PATTERN = r"\b(?!\d+\b)\w\w+"
+_TOKEN = re.compile(TOKEN_PATTERN)
+_UNKNOWN, _STOP = -1, -2
+_SEED = 0
+
+
+class TooFewPositives(Exception):
+    """Not enough positives to learn from; ``str()`` is a line for the user."""
+
+    def __init__(self, have: int, need: int = MIN_POSITIVES) -> None:
+        super().__init__(f"Star at least {need} papers to rank by relevance (you have {have})")
+        self.have = have
+        self.need = need
+
+
+class Cancelled(Exception):
+    """:meth:`TextMatrix.build` gave up because ``cancelled()`` turned true."""
+
+
+class TextMatrix:
+    """TF-IDF of every paper's title + abstract, rows by position (library order).
+
+    Rows are L2-normalised, so a dot product of two rows is their cosine.
+    """
+
+    def __init__(self, rows: Any, vocabulary: _Vocabulary, weighting: Any) -> None:
+        self._rows = rows  # scipy.sparse CSR, float32
+        self._vocabulary = vocabulary
+        self._weighting = weighting  # fitted TfidfTransformer; None without terms
+
+    @classmethod
+    def build(
+        cls, texts: Sequence[str], cancelled: Callable[[], bool] = lambda: False
+    ) -> TextMatrix:
+        """Fit the vocabulary and weights to ``texts`` (title + "\\n" + abstract
+        per paper): ~7 s at 100,000 papers, so call it from a worker thread.
+
+        Raises :class:`Cancelled` as soon as ``cancelled()`` is true.
+        """
+        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfTransformer
+
+        counts, vocabulary = _count_new_terms(texts, ENGLISH_STOP_WORDS, cancelled)
+        weighting = TfidfTransformer(sublinear_tf=True).fit(counts) if counts.nnz else None
+        return cls(_weigh(weighting, counts), vocabulary, weighting)
+
+    def __len__(self) -> int:
+        return int(self._rows.shape[0])
+
+    def term(self, column: int) -> str:
+        """The feature of a column: a word, or two separated by a space."""
+        return self._vocabulary.term(column)
+
+    @property
+    def rows(self) -> Any:
+        """The TF-IDF matrix (scipy.sparse CSR, float32, one row per paper)."""
+        return self._rows
+
+    def extend(self, texts: Sequence[str]) -> TextMatrix:
+        """This matrix with ``texts`` appended as new rows, weighted by the
+        fitted vocabulary and IDF: old rows stay as they are. Terms unknown
+        to the vocabulary are ignored, so rebuild once much has been added."""
+        import scipy.sparse as sparse
+
+        added = _weigh(self._weighting, self._vocabulary.count(texts))
+        rows = sparse.vstack([self._rows, added], format="csr")
+        return TextMatrix(rows, self._vocabulary, self._weighting)
+
+    def train(self, positives: Iterable[int], negatives: Iterable[int] | None = None) -> Model:
+        """Learn to tell ``positives`` (starred, or tagged X) from
+        ``negatives``: a linear SVM, each class weighted by its size.
+
+        By default the negatives are a fixed-seed sample of the other papers,
+        ``NEGATIVES_PER_POSITIVE`` per positive and at least ``MIN_NEGATIVES``:
+        at 100,000 papers, training on all of them takes 2-3 s and ranks no
+        better (see ``benchmarks/bench_rank.py``). A caller may pass its own,
+        e.g. the papers the user has read and not starred.
+
+        Raises :class:`TooFewPositives` below ``MIN_POSITIVES``.
+        """
+        chosen = self._positions(positives)
+        if len(chosen) < MIN_POSITIVES:
+            raise TooFewPositives(len(chosen))
+        others = self._negatives(chosen) if negatives is None else self._positions(negatives)
+        others = np.setdiff1d(others, chosen)
+        if not others.size or not self._rows.shape[1]:
+            # Nothing to contrast with, or no words at all: likeness to the
+            # positives' centroid (all zero without words: the order stays).
+            centroid = np.asarray(self._rows[chosen].mean(axis=0), dtype=np.float64).ravel()
+            return Model(self, frozenset(chosen.tolist()), centroid, 0.0)
+        return self._fit(chosen, others)
+
+    def similar(
+        self, position: int, limit: int = 50, among: Sequence[int] | None = None
+    ) -> list[tuple[int, float]]:
+        """The papers most like the one at ``position`` (cosine), best first,
+        ties in position order; not the paper itself nor papers with no term
+        in common. ``among`` restricts the candidates (default: all)."""
+        query = np.asarray(self._rows[position].todense(), dtype=np.float32).ravel()
+        if among is None:
+            candidates = np.arange(len(self))
+            cosines = self._rows @ query
+        else:
+            candidates = self._positions(among)
+            cosines = self._rows[candidates] @ query
+        keep = (cosines > 0) & (candidates != position)
+        candidates, cosines = candidates[keep], cosines[keep]
+        if candidates.size > limit:
+            best = np.argpartition(-cosines, limit - 1)[:limit]
+            candidates, cosines = candidates[best], cosines[best]
+        order = np.lexsort((candidates, -cosines))[:limit]
+        return list(zip(candidates[order].tolist(), cosines[order].tolist(), strict=True))
+
+    def _positions(self, positions: Iterable[int]) -> _Ids:
+        """Distinct positions, sorted; IndexError for one outside the matrix."""
+        found = np.unique(np.fromiter(positions, dtype=np.int64))
+        if found.size and (found[0] < 0 or found[-1] >= len(self)):
+            raise IndexError(f"positions must be in 0..{len(self) - 1}")
+        return found
+
+    def _negatives(self, positives: _Ids) -> _Ids:
+        rest = np.setdiff1d(np.arange(len(self)), positives)
+        wanted = max(MIN_NEGATIVES, NEGATIVES_PER_POSITIVE * positives.size)
+        if rest.size <= wanted:
+            return rest
+        return np.sort(np.random.default_rng(_SEED).choice(rest, wanted, replace=False))
+
+    def _fit(self, positives: _Ids, negatives: _Ids) -> Model:
+        from sklearn.svm import LinearSVC
+
+        examples = np.concatenate([positives, negatives])
+        labels = np.concatenate([np.ones(positives.size), np.zeros(negatives.size)])
+        svm = LinearSVC(C=SVM_C, class_weight="balanced", random_state=_SEED)
+        svm.fit(self._rows[examples], labels)
+        weights = np.asarray(svm.coef_, dtype=np.float64).ravel()
+        return Model(self, frozenset(positives.tolist()), weights, float(svm.intercept_[0]))
+
+
+@dataclass(eq=False)
+class Model:
+    """A linear scorer over the rows of the :class:`TextMatrix` it was trained
+    on (``positives`` are positions in it): higher is more relevant."""
+
+    matrix: TextMatrix
+    positives: frozenset[int]
+    weights: Scores
+    bias: float
+    _all_scores: Scores | None = field(default=None, init=False, repr=False)
+
+    def scores(self, positions: Sequence[int]) -> Scores:
+        """Scores aligned with ``positions``. The whole library is scored at
+        once (a few tens of ms at 100,000 papers) and kept."""
+        if self._all_scores is None:
+            self._all_scores = self.matrix.rows @ self.weights + self.bias
+        return self._all_scores[np.asarray(positions, dtype=np.intp)]
+
+    def rank(self, positions: Sequence[int]) -> list[int]:
+        """``positions`` best first; equal scores keep their order."""
+        order = np.argsort(-self.scores(positions), kind="stable")
+        ranked: list[int] = np.asarray(positions, dtype=np.intp)[order].tolist()
+        return ranked
+
+    def why(self, position: int, limit: int = 3) -> list[str]:
+        """The terms, shared with the positives, that most raise this paper's
+        score; a term inside one already given ("segmentation" and "semantic
+        segmentation") is skipped."""
+        row = self.matrix.rows[position]
+        shared = np.isin(row.indices, self._positive_terms())
+        contributions = row.data * self.weights[row.indices]
+        found = np.flatnonzero(shared & (contributions > 0))
+        chosen: list[str] = []
+        for column in row.indices[found[np.argsort(-contributions[found], kind="stable")]]:
+            term = self.matrix.term(column)
+            if not any(_overlap(term, other) for other in chosen):
+                chosen.append(term)
+                if len(chosen) == limit:
+                    break
+        return chosen
+
+    def _positive_terms(self) -> npt.NDArray[np.int32]:
+        columns: npt.NDArray[np.int32] = self.matrix.rows[sorted(self.positives)].indices
+        return np.unique(columns)
+
+
+def _overlap(term: str, other: str) -> bool:
+    """Whether one term's words are a run of the other's."""
+    return f" {term} " in f" {other} " or f" {other} " in f" {term} "
+
+
+def _look_up(keys: _Ids, values: _Ids, wanted: _Ids) -> _Ids:
+    """``values`` of the ``wanted`` keys in sorted ``keys``, -1 where absent."""
+    if not keys.size:
+        return np.full(wanted.size, -1, dtype=np.int64)
+    where = np.minimum(np.searchsorted(keys, wanted), keys.size - 1)
+    return np.where(keys[where] == wanted, values[where], -1)
+
+
+def _weigh(weighting: Any, counts: Any) -> Any:
+    """TF-IDF rows from term counts (no terms: the counts, all zero, as they are)."""
+    return weighting.transform(counts, copy=False) if counts.nnz else counts
+
+
+# --- Counting ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Tokens:
+    """The words of a few texts as IDs (``_UNKNOWN`` for a word out of the
+    vocabulary), stop words removed, with the row (text) of each."""
+
+    ids: _Ids
+    rows: _Ids
+
+    @classmethod
+    def of(cls, texts: Sequence[str], ids: Callable[[list[str]], Iterator[int]]) -> _Tokens:
+        tokens: list[str] = []
+        lengths = []
+        for text in texts:
+            found = _TOKEN.findall(text.lower())
+            tokens += found
+            lengths.append(len(found))
+        word_ids = np.fromiter(ids(tokens), dtype=np.int64, count=len(tokens))
+        rows = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+        kept = word_ids != _STOP
+        return cls(word_ids[kept], rows[kept])
+
+    def unigrams(self) -> tuple[_Ids, _Ids]:
+        """Rows and IDs of the known words."""
+        known = self.ids >= 0
+        return self.rows[known], self.ids[known]
+
+    def bigrams(self) -> tuple[_Ids, _Ids]:
+        """Rows and codes (first ID << 32 | second ID) of the pairs of known
+        words that follow each other in one text: as in scikit-learn, a
+        stop word between two words does not part them."""
+        first, second = self.ids[:-1], self.ids[1:]
+        paired = (self.rows[:-1] == self.rows[1:]) & (first >= 0) & (second >= 0)
+        return self.rows[:-1][paired], first[paired] << 32 | second[paired]
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    """The fitted features, by column: unigrams by word ID, bigrams by code."""
+
+    words: list[str]
+    ids: dict[str, int]  # stop words map to _STOP
+    unigram_columns: _Ids  # by word ID; -1 for a word only found in bigrams
+    bigram_codes: _Ids  # sorted
+    bigram_columns: _Ids  # aligned with bigram_codes
+    width: int
+
+    def count(self, texts: Sequence[str]) -> Any:
+        """Term counts of ``texts`` (CSR, one row per text, a column per term)."""
+        ids = self.ids
+        tokens = _Tokens.of(texts, lambda found: map(ids.get, found, repeat(_UNKNOWN)))
+        unigram_rows, word_ids = tokens.unigrams()
+        unigram_columns = self.unigram_columns[word_ids]
+        bigram_rows, codes = tokens.bigrams()
+        bigram_columns = _look_up(self.bigram_codes, self.bigram_columns, codes)
+        return _csr(
+            np.concatenate([unigram_rows, bigram_rows]),
+            np.concatenate([unigram_columns, bigram_columns]),
+            (len(texts), self.width),
+        )
+
+    def term(self, column: int) -> str:
+        """The term of ``column`` (a search through the vocabulary: for a few)."""
+        word = np.flatnonzero(self.unigram_columns == column)
+        if word.size:
+            return self.words[int(word[0])]
+        code = int(self.bigram_codes[self.bigram_columns == column][0])
+        return f"{self.words[code >> 32]} {self.words[code & 0xFFFFFFFF]}"
+
+
+class _GrowingIds(dict[Any, int]):
+    """Gives each new key the next ID; ``reserved`` keys map to ``_STOP``."""
+
+    def __init__(self, reserved: Iterable[Any] = ()) -> None:
+        super().__init__(dict.fromkeys(reserved, _STOP))
+        self.reserved = len(self)
+
+    def __missing__(self, key: Any) -> int:
+        self[key] = new = len(self) - self.reserved
+        return new
+
+    def new_keys(self) -> list[Any]:
+        """The keys not reserved, by ID."""
+        return list(self)[self.reserved :]
+
+
+def _count_new_terms(
+    texts: Sequence[str], stop_words: Iterable[str], cancelled: Callable[[], bool]
+) -> tuple[Any, _Vocabulary]:
+    """Term counts of ``texts`` (CSR) and the vocabulary of its columns: every
+    term found in at least ``MIN_DF`` texts.
+
+    Counted chunk by chunk, checking ``cancelled()`` in between, with the
+    vocabulary growing: word *i* in column 2i and bigram *j* in column 2j + 1.
+    Then the rare terms' columns are dropped, chunk by chunk, to keep the
+    memory peak down.
+    """
+    words = _GrowingIds(stop_words)
+    bigrams = _GrowingIds()
+    chunks = []
+    for start in range(0, len(texts), CHUNK):
+        if cancelled():
+            raise Cancelled
+        chunk = texts[start : start + CHUNK]
+        tokens = _Tokens.of(chunk, lambda found: map(words.__getitem__, found))
+        pair_rows, codes = tokens.bigrams()
+        distinct, inverse = np.unique(codes, return_inverse=True)
+        bigram_ids = np.fromiter(map(bigrams.__getitem__, distinct.tolist()), dtype=np.int64)
+        rows = np.concatenate([tokens.rows, pair_rows])
+        columns = np.concatenate([2 * tokens.ids, 2 * bigram_ids[inverse] + 1])
+        chunks.append(_csr(rows, columns, (len(chunk), 2 * max(len(words), len(bigrams)))))
+    width = 2 * max(len(words), len(bigrams))
+    frequency = sum((np.bincount(c.indices, minlength=width) for c in chunks), np.zeros(width))
+    kept = np.flatnonzero(frequency >= MIN_DF)
+    renumbered = np.full(width, -1, dtype=np.int64)
+    renumbered[kept] = np.arange(kept.size)
+    pruned = []
+    while chunks:
+        pruned.append(_renumber(chunks.pop(0), renumbered, kept.size))
+    codes = np.array(bigrams.new_keys(), dtype=np.int64)
+    vocabulary = _vocabulary(kept, words.new_keys(), codes, stop_words)
+    return _stack(pruned, len(texts), kept.size), vocabulary
+
+
+def _vocabulary(
+    kept: _Ids, words: list[str], bigram_codes: _Ids, stop_words: Iterable[str]
+) -> _Vocabulary:
+    """The vocabulary of the ``kept`` columns of the growing count, with only
+    the words it needs, renumbered."""
+    unigrams, bigrams = kept % 2 == 0, kept % 2 == 1
+    unigram_ids = kept[unigrams] >> 1
+    codes = bigram_codes[kept[bigrams] >> 1]
+    needed = np.unique(np.concatenate([unigram_ids, codes >> 32, codes & 0xFFFFFFFF]))
+    new_id = np.full(len(words), -1, dtype=np.int64)
+    new_id[needed] = np.arange(needed.size)
+    kept_words = [words[i] for i in needed.tolist()]
+    unigram_columns = np.full(needed.size, -1, dtype=np.int64)
+    unigram_columns[new_id[unigram_ids]] = np.flatnonzero(unigrams)
+    codes = new_id[codes >> 32] << 32 | new_id[codes & 0xFFFFFFFF]
+    order = np.argsort(codes)
+    return _Vocabulary(
+        words=kept_words,
+        ids={**dict.fromkeys(stop_words, _STOP), **{word: i for i, word in enumerate(kept_words)}},
+        unigram_columns=unigram_columns,
+        bigram_codes=codes[order],
+        bigram_columns=np.flatnonzero(bigrams)[order],
+        width=kept.size,
+    )
+
+
+def _csr(rows: _Ids, columns: _Ids, shape: tuple[int, int]) -> Any:
+    """Count matrix from one (row, column) pair per occurrence; a column of -1
+    is no term, skipped."""
+    import scipy.sparse as sparse
+
+    found = columns >= 0
+    counts = sparse.csr_matrix(
+        (np.ones(int(found.sum()), dtype=np.float32), (rows[found], columns[found])), shape=shape
+    )
+    counts.sum_duplicates()
+    return counts
+
+
+def _renumber(counts: Any, renumbered: _Ids, width: int) -> Any:
+    """``counts`` with column *c* moved to ``renumbered[c]``, or dropped if -1."""
+    import scipy.sparse as sparse
+
+    columns = renumbered[counts.indices]
+    present = columns >= 0
+    before = np.concatenate([[0], np.cumsum(present)])
+    return sparse.csr_matrix(
+        (counts.data[present], columns[present], before[counts.indptr]),
+        shape=(counts.shape[0], width),
+    )
+
+
+def _stack(chunks: list[Any], count: int, width: int) -> Any:
+    """The chunks' rows, in order, in one matrix."""
+    import scipy.sparse as sparse
+
+    if not chunks:
+        return sparse.csr_matrix((count, width), dtype=np.float32)
+    offsets = np.cumsum([0] + [chunk.nnz for chunk in chunks[:-1]])
+    indptr = np.concatenate(
+        [[0]] + [chunk.indptr[1:] + offset for chunk, offset in zip(chunks, offsets, strict=True)]
+    )
+    data = np.concatenate([chunk.data for chunk in chunks])
+    indices = np.concatenate([chunk.indices for chunk in chunks])
+    return sparse.csr_matrix((data, indices, indptr), shape=(count, width))
