@@ -27,6 +27,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import tuireader.core.rank as rank_module
 from tuireader.core.library import Library, load_library
 from tuireader.core.model import Paper
 from tuireader.core.rank import (
@@ -226,6 +227,8 @@ def test_scores_align_with_positions(matrix: TextMatrix, split: Split) -> None:
     assert scores.shape == (len(day),)
     assert scores.tolist() == [model.scores([i])[0] for i in day]
     assert model.scores(day[::-1]).tolist() == scores[::-1].tolist()
+    # A few rows are scored on their own, many through the whole library: alike.
+    assert model.scores(day[:10]).tolist() == model.scores(range(240))[day[:10]].tolist()
 
 
 @settings(
@@ -265,9 +268,16 @@ def test_given_negatives_are_used(matrix: TextMatrix, split: Split) -> None:
 # --- Building and extending --------------------------------------------------
 
 
-def test_matrix_is_scikit_learns_tfidf(papers: list[Paper], matrix: TextMatrix) -> None:
-    """The own counting gives exactly TfidfVectorizer's matrix, columns aside."""
+@pytest.mark.parametrize("chunk", [CHUNK, 7])
+def test_matrix_is_scikit_learns_tfidf(
+    papers: list[Paper], chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The own counting gives exactly TfidfVectorizer's matrix, columns aside,
+    also when counted in many chunks (the vocabulary growing between them)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
+
+    monkeypatch.setattr(rank_module, "CHUNK", chunk)
+    matrix = TextMatrix.build(text(paper) for paper in papers)  # any iterable
 
     vectorizer = TfidfVectorizer(
         sublinear_tf=True,
