@@ -218,6 +218,10 @@ def test_positions_outside_the_matrix_are_refused(matrix: TextMatrix) -> None:
         matrix.train([1, 2, 3, 4, 240])
     with pytest.raises(IndexError):
         matrix.train([-1, 2, 3, 4, 5])
+    with pytest.raises(IndexError):
+        matrix.similar(-1)
+    with pytest.raises(IndexError):
+        matrix.train(range(5)).why(240)
 
 
 def test_scores_align_with_positions(matrix: TextMatrix, split: Split) -> None:

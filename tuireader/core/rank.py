@@ -6,13 +6,17 @@ tells the user's positives (starred, or tagged X) from the rest. "More like
 this" is the cosine between the same TF-IDF rows.
 
 The weighting is scikit-learn's ``TfidfTransformer``; only the counting is our
-own. ``TfidfVectorizer`` counts term by term in Python: 12-14 s and 360-570 MB
-of peak memory at 100,000 papers. Here the tokens go through one dictionary
-look-up each, bigrams are pairs of integer IDs and the counts are summed by
-numpy, chunk by chunk: the same matrix (a test compares them) in a little over
-half the time. Terms found in a single paper are dropped (``MIN_DF``): they
-cannot add to the cosine of two papers nor generalise from one starred paper
-to another, and they are most of the bigrams.
+own, for speed. ``TfidfVectorizer`` counts term by term in Python: 11 s for
+the 91,000 papers of the 100,000-entry benchmark archive. Here each token is
+one dictionary look-up, bigrams are pairs of integer IDs and numpy sums the
+counts, chunk by chunk (so a build can be cancelled): the same matrix (a test
+compares them) in 6.5 s, at the same memory peak (~+380 MB, for a 150 MB
+matrix). Terms found in a single paper are dropped (``MIN_DF``): they cannot
+add to the cosine of two papers nor carry from one starred paper to another,
+and in the 240 real samples they are 86% of the terms and half the entries.
+
+Positions are rows of the matrix: the caller's order (library order) when it
+was built, with :meth:`TextMatrix.extend`'s papers after them.
 
 scikit-learn takes about a second to import, so it is imported only inside
 the functions that need it: the app's start-up and the scripting commands
@@ -38,7 +42,10 @@ MIN_DF = 2
 NEGATIVES_PER_POSITIVE = 10
 #: ...but never fewer than this many (all of the rest, in a smaller library).
 MIN_NEGATIVES = 2000
-#: Inverse regularisation strength of the SVM.
+#: Inverse regularisation strength of the SVM: scikit-learn's default. On the
+#: held-out sample days (tests/unit/test_rank.py) C from 0.3 to 10 ranks alike
+#: and 0.1 a little worse; LogisticRegression ranks alike within a paper and
+#: trains ~4 times slower at 100,000 papers.
 SVM_C = 1.0
 #: Papers tokenized between two checks of ``cancelled()``.
 CHUNK = 2048
@@ -84,9 +91,11 @@ class TextMatrix:
         cls, texts: Iterable[str], cancelled: Callable[[], bool] = lambda: False
     ) -> TextMatrix:
         """Fit the vocabulary and weights to ``texts`` (title + "\\n" + abstract
-        per paper): ~7 s at 100,000 papers, so call it from a worker thread.
+        per paper; any iterable, so a generator spares a copy of every text):
+        6-7 s at 100,000 papers, so call it from a worker thread.
 
-        Raises :class:`Cancelled` as soon as ``cancelled()`` is true.
+        Raises :class:`Cancelled` once ``cancelled()`` is true: it is asked
+        before every ``CHUNK`` texts (~0.15 s of work), not in the last second.
         """
         from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfTransformer
 
@@ -122,7 +131,7 @@ class TextMatrix:
 
         By default the negatives are a fixed-seed sample of the other papers,
         ``NEGATIVES_PER_POSITIVE`` per positive and at least ``MIN_NEGATIVES``:
-        at 100,000 papers, training on all of them takes 2-3 s and ranks no
+        at 100,000 papers, training on all of them takes 1-2.5 s and ranks no
         better (see ``benchmarks/bench_rank.py``). A caller may pass its own,
         e.g. the papers the user has read and not starred.
 
@@ -146,6 +155,7 @@ class TextMatrix:
         """The papers most like the one at ``position`` (cosine), best first,
         ties in position order; not the paper itself nor papers with no term
         in common. ``among`` restricts the candidates (default: all)."""
+        _check(position, len(self))
         query = np.asarray(self._rows[position].todense(), dtype=np.float32).ravel()
         if among is None:
             candidates = np.arange(len(self))
@@ -164,8 +174,9 @@ class TextMatrix:
     def _positions(self, positions: Iterable[int]) -> _Ids:
         """Distinct positions, sorted; IndexError for one outside the matrix."""
         found = np.unique(np.fromiter(positions, dtype=np.int64))
-        if found.size and (found[0] < 0 or found[-1] >= len(self)):
-            raise IndexError(f"positions must be in 0..{len(self) - 1}")
+        if found.size:
+            _check(int(found[0]), len(self))
+            _check(int(found[-1]), len(self))
         return found
 
     def _negatives(self, positives: _Ids) -> _Ids:
@@ -198,7 +209,7 @@ class Model:
 
     def scores(self, positions: Sequence[int]) -> Scores:
         """Scores aligned with ``positions``: a day's listing in well under a
-        millisecond, the whole library of 100,000 in ~20 ms."""
+        millisecond, the whole library of 100,000 in 20-40 ms."""
         wanted = np.asarray(positions, dtype=np.intp)
         rows = self.matrix.rows
         if wanted.size * 8 < len(self.matrix):
@@ -218,6 +229,7 @@ class Model:
         """The terms, shared with the positives, that most raise this paper's
         score; a term inside one already given ("segmentation" and "semantic
         segmentation") is skipped."""
+        _check(position, len(self.matrix))
         row = self.matrix.rows[position]
         shared = np.isin(row.indices, self._positive_terms())
         contributions = row.data * self.weights[row.indices]
@@ -234,6 +246,12 @@ class Model:
     def _positive_terms(self) -> npt.NDArray[np.int32]:
         columns: npt.NDArray[np.int32] = self.matrix.rows[sorted(self.positives)].indices
         return np.unique(columns)
+
+
+def _check(position: int, size: int) -> None:
+    """IndexError for a position outside the matrix (scipy would wrap -1)."""
+    if not 0 <= position < size:
+        raise IndexError(f"position {position} not in 0..{size - 1}")
 
 
 def _overlap(term: str, other: str) -> bool:
