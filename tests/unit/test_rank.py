@@ -272,17 +272,19 @@ def test_given_negatives_are_used(matrix: TextMatrix, split: Split) -> None:
 # --- Building and extending --------------------------------------------------
 
 
-@pytest.mark.parametrize("chunk", [CHUNK, 7])
+@pytest.mark.parametrize(("chunk", "copies"), [(CHUNK, 1), (7, 1), (CHUNK, 2)])
 def test_matrix_is_scikit_learns_tfidf(
-    papers: list[Paper], chunk: int, monkeypatch: pytest.MonkeyPatch
+    papers: list[Paper], chunk: int, copies: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The own counting gives exactly TfidfVectorizer's matrix, columns aside,
-    also when counted in many chunks (the vocabulary growing between them)."""
+    """The own counting gives exactly TfidfVectorizer's matrix, columns aside:
+    also counted in many chunks (the vocabulary growing between them), and
+    with every paper twice (no rare term to drop: the pruned matrix keeps
+    the counting's arrays rather than copies)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     monkeypatch.setattr(rank_module, "CHUNK", chunk)
-    matrix = TextMatrix.build(text(paper) for paper in papers)  # any iterable
-
+    texts = [text(paper) for paper in papers] * copies
+    matrix = TextMatrix.build(iter(texts))  # any iterable
     vectorizer = TfidfVectorizer(
         sublinear_tf=True,
         ngram_range=(1, 2),
@@ -291,7 +293,7 @@ def test_matrix_is_scikit_learns_tfidf(
         token_pattern=TOKEN_PATTERN,
         dtype=np.float32,
     )
-    expected = vectorizer.fit_transform([text(paper) for paper in papers])
+    expected = vectorizer.fit_transform(texts)
     terms = [matrix.term(column) for column in range(matrix.rows.shape[1])]
     assert sorted(terms) == sorted(vectorizer.get_feature_names_out())
     column = {term: i for i, term in enumerate(terms)}

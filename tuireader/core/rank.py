@@ -428,7 +428,9 @@ class _Entries:
 
     def pruned(self, frequency: _Ids) -> Any:
         """The matrix (CSR) with only the columns of terms in at least
-        ``MIN_DF`` texts, renumbered; its arrays are views of these."""
+        ``MIN_DF`` texts, renumbered. Its arrays are views of these, unless
+        the rare terms were a quarter of the entries or more: then copies, so
+        that the whole of these can be freed."""
         import scipy.sparse as sparse
 
         kept = frequency >= MIN_DF
@@ -451,9 +453,12 @@ class _Entries:
                 done + np.concatenate([[0], np.cumsum(present)])[ends - first]
             )
             done += found
+        data, indices = data[:done], indices[:done]
+        if 4 * done <= 3 * len(self.data):
+            data, indices = data.copy(), indices.copy()
         index = np.int32 if done < 2**31 else np.int64
         return sparse.csr_matrix(
-            (data[:done], indices[:done], new_indptr.astype(index)),
+            (data, indices, new_indptr.astype(index)),
             shape=(indptr.size - 1, int(kept.sum())),
         )
 
