@@ -10,8 +10,8 @@ own, for speed. ``TfidfVectorizer`` counts term by term in Python: 11 s for
 the 91,000 papers of the 100,000-entry benchmark archive. Here each token is
 one dictionary look-up, bigrams are pairs of integer IDs and numpy sums the
 counts, chunk by chunk (so a build can be cancelled): the same matrix (a test
-compares them) in 6.5 s, at the same memory peak (~+380 MB, for a 150 MB
-matrix). Terms found in a single paper are dropped (``MIN_DF``): they cannot
+compares them) in 6.5 s, at about the same memory peak (+360-385 MB against
++405 MB, for a 150 MB matrix). Terms found in a single paper are dropped (``MIN_DF``): they cannot
 add to the cosine of two papers nor carry from one starred paper to another,
 and in the 240 real samples they are 86% of the terms and half the entries.
 
