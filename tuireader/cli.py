@@ -19,6 +19,8 @@ from tuireader.core.cache import ParseCache
 from tuireader.core.config import load_config
 from tuireader.core.library import Library, LibraryError, load_library
 from tuireader.core.model import Paper, facts, parse_arxiv_id
+from tuireader.core.query import QueryError
+from tuireader.core.query import parse as parse_query
 from tuireader.core.search import SearchIndex
 from tuireader.core.store import AnnotationStore, ReadOnlyError, StoreError
 
@@ -138,9 +140,13 @@ def _list(arguments: argparse.Namespace) -> int:
 
 
 def _search(arguments: argparse.Namespace) -> int:
+    try:
+        parse_query(arguments.query)  # before loading anything: a typo fails fast
+    except QueryError as error:
+        raise UsageError(f"bad query at character {error.position + 1}: {error}") from None
     library = load(arguments.paths, quiet=arguments.quiet)
     index = SearchIndex(library.ordered_papers())
-    result = index.search(arguments.query)
+    result = index.search(arguments.query, marks=annotation_store())
     papers = [library.papers[index.ids[i]] for i in result.positions[: arguments.limit]]
     for term, alternatives in result.corrections:
         print(

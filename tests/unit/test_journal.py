@@ -197,7 +197,7 @@ def test_a_failed_append_keeps_the_marks_and_retries_them(
 
 
 CHILD = """
-import sys
+import sys, time
 from pathlib import Path
 from tuireader.core.store import AnnotationStore
 
@@ -209,6 +209,8 @@ for number in range(int(sys.argv[2]), 600, 2):
     store.mark_read([f"2301.{number:05d}"])
     if number % 6 == 0:
         store.set_star(f"2301.{number:05d}", True)
+    if number % 8 < 2:
+        time.sleep(0.002)  # now and then, long enough for the other to take the lock
 """
 
 
@@ -235,7 +237,7 @@ def test_two_processes_marking_at_once_lose_nothing(path: Path) -> None:
     assert store.read_ids() == {f"2301.{n:05d}" for n in range(600)}
     assert store.starred_ids() == {f"2301.{n:05d}" for n in range(0, 600, 6)}
     writers = [int(line.split()[0][-1]) % 2 for line in journal_lines(store)[1:]]
-    assert sum(a != b for a, b in zip(writers, writers[1:], strict=False)) > 20  # interleaved
+    assert sum(a != b for a, b in zip(writers, writers[1:], strict=False)) > 10  # interleaved
 
 
 ZYGOTE = """

@@ -218,7 +218,7 @@ class SearchIndex:
 
     def _in_notes(self, marks: Marks) -> Callable[[str, Positions], Found]:
         def found(term: str, positions: Positions) -> Found:
-            noted = self.mask(("noted", marks.revision), lambda: marks.noted_ids())[positions]
+            noted = self.mask(("noted", id(marks), marks.revision), marks.noted_ids)[positions]
             result = np.zeros(positions.size, dtype=bool)
             for i in np.flatnonzero(noted).tolist():
                 result[i] = term in fold(marks.note_of(self.ids[positions[i]]) or "")
@@ -453,7 +453,7 @@ class _Evaluation:
             return index.date_mask(node.start, node.end)
         if isinstance(node, q.IdPrefix):
             return index.id_mask(node.value)
-        revision = marks.revision
+        revision = (id(marks), marks.revision)  # masks are cached per store and change
         if isinstance(node, q.Tag):
             return index.mask(("tag", node.name, revision), lambda: marks.tagged(node.name))
         assert isinstance(node, q.Is), node

@@ -27,7 +27,8 @@ from textual.worker import get_current_worker
 
 from tuireader.core.library import Library, LibraryError, Parser, load_progressively
 from tuireader.core.model import Paper
-from tuireader.core.search import Searcher, SearchIndex, parse_query
+from tuireader.core.query import QueryError
+from tuireader.core.search import Searcher, SearchIndex
 from tuireader.core.store import AnnotationStore, StoreError
 from tuireader.ui.screens.note import NoteEditor
 from tuireader.ui.widgets.date_sidebar import (
@@ -293,10 +294,15 @@ class MainScreen(Screen[None]):
         with self._search_lock:
             if worker.is_cancelled or self._searcher is None:
                 return
-            result = self._searcher.search(query, scope)
+            try:
+                result = self._searcher.search(query, scope)
+            except QueryError:
+                return
         papers = [self._ordered[i] for i in result.positions]
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._show_rows, papers, parse_query(query), keep, scope_size)
+            self.app.call_from_thread(
+                self._show_rows, papers, tuple(t.text for t in result.texts), keep, scope_size
+            )
 
     def _show_rows(
         self, papers: Sequence[Paper], terms: tuple[str, ...], keep: bool, scope_size: int
