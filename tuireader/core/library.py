@@ -35,11 +35,19 @@ class Library:
     #: Every paper once, at its newest date, newest dates first.
     ordered_ids: tuple[str, ...] = ()
     warnings: tuple[LoadWarning, ...] = ()
+    #: Per date, the papers each category's digest listed (a cross-listed
+    #: paper under every category that listed it).
+    by_category: Mapping[date, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
 
     @property
     def dates(self) -> tuple[date, ...]:
         """Every date with papers, newest first."""
         return tuple(self.by_date)
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        """Every category a digest was for, sorted."""
+        return tuple(sorted({c for listed in self.by_category.values() for c in listed}))
 
     def __len__(self) -> int:
         return len(self.papers)
@@ -62,6 +70,7 @@ class LibraryBuilder:
     def __init__(self) -> None:
         self._papers: dict[str, Paper] = {}
         self._by_date: dict[date, dict[str, None]] = {}
+        self._by_category: dict[date, dict[str, dict[str, None]]] = {}
         self._warnings: list[LoadWarning] = []
 
     def add(self, result: ParseResult) -> None:
@@ -71,10 +80,12 @@ class LibraryBuilder:
 
     def add_digest(self, digest: Digest) -> None:
         listed = self._by_date.setdefault(digest.date, {})
+        in_category = self._by_category.setdefault(digest.date, {}).setdefault(digest.category, {})
         for paper in digest.papers:
             known = self._papers.get(paper.id)
             self._papers[paper.id] = paper if known is None else merge_papers(known, paper)
             listed[paper.id] = None
+            in_category[paper.id] = None
 
     def warn(self, warning: LoadWarning) -> None:
         self._warnings.append(warning)
@@ -82,7 +93,11 @@ class LibraryBuilder:
     def snapshot(self) -> Library:
         by_date = {day: tuple(self._by_date[day]) for day in sorted(self._by_date, reverse=True)}
         ordered = tuple(dict.fromkeys(paper_id for ids in by_date.values() for paper_id in ids))
-        return Library(dict(self._papers), by_date, ordered, tuple(self._warnings))
+        by_category = {
+            day: {name: tuple(ids) for name, ids in sorted(self._by_category[day].items())}
+            for day in by_date
+        }
+        return Library(dict(self._papers), by_date, ordered, tuple(self._warnings), by_category)
 
 
 def merge_papers(known: Paper, other: Paper) -> Paper:

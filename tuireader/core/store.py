@@ -55,7 +55,13 @@ Value = bool | str | None
 
 
 class StoreError(Exception):
-    """A change could not be saved; the message is one line for the user."""
+    """A change could not be saved; the message is one line for the user.
+
+    The change is shown all the same and saved with the next one; ``undo``
+    holds the edits that undo it, as :meth:`AnnotationStore.apply` returns them.
+    """
+
+    undo: list[Edit] = []
 
 
 class ReadOnlyError(StoreError):
@@ -258,9 +264,11 @@ class AnnotationStore:
         except OSError as error:
             errors.append(StoreError(f"could not save to {self.journal.path}: {_reason(error)}"))
         self.revision += 1
+        undo_edits = list(undo.values())[::-1]
         if errors:
+            errors[0].undo = undo_edits
             raise errors[0]
-        return list(undo.values())[::-1]
+        return undo_edits
 
     def set_star(self, paper_id: str, starred: bool, title: str = "") -> Annotation:
         self.apply([Edit(paper_id, "starred", bool(starred), title=title)])

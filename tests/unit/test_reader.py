@@ -1,0 +1,214 @@
+"""The reader's state without Textual: scopes, rows, cursor, changes and undo,
+unread navigation, counts and resume, on the real samples and a real store."""
+
+from __future__ import annotations
+
+import shutil
+import tomllib
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tuireader.core import locations
+from tuireader.core.config import Config, SavedSearch
+from tuireader.core.library import Library, load_library
+from tuireader.core.reader import Reader
+from tuireader.core.scope import ALL, NOTED, STARRED, UNREAD, Scope
+from tuireader.core.search import SearchIndex
+from tuireader.core.state import ReaderState
+from tuireader.core.store import AnnotationStore
+
+JULY, JANUARY = date(2021, 7, 21), date(2022, 1, 31)
+#: A cs.LG digest of the same day as the API sample, cross-listing two of its papers.
+CROSS_LIST = """# Arxiv Papers in cs.LG on 2022-01-31
+### Plug-In Inversion: Model-Agnostic Inversion for Vision with Data Augmentations
+- **Arxiv ID**: http://arxiv.org/abs/2201.12961v1
+- **Categories**: **cs.CV**, cs.LG
+### A paper only cs.LG listed
+- **Arxiv ID**: http://arxiv.org/abs/2201.99999v1
+- **Categories**: **cs.LG**
+"""
+
+
+@pytest.fixture
+def library(samples_dir: Path, tmp_path: Path) -> Library:
+    folder = tmp_path / "digests"
+    shutil.copytree(samples_dir, folder)
+    (folder / "2022-01-31-cs.LG.md").write_text(CROSS_LIST)
+    return load_library([folder])
+
+
+@pytest.fixture
+def store() -> AnnotationStore:
+    store = AnnotationStore()
+    assert store.load() == []
+    return store
+
+
+def reader_for(library: Library, store: AnnotationStore, config: Config | None = None) -> Reader:
+    reader = Reader(store, config)
+    reader.set_library(library, SearchIndex(library.ordered_papers()))
+    reader.tally = reader.count()
+    return reader
+
+
+def show(reader: Reader, scope: Scope = ALL, query: str = "") -> list[str]:
+    reader.scope, reader.query = scope, query
+    reader.show_rows(reader.compute_rows(scope, query))
+    return [reader.papers[i].id for i in reader.rows.positions]
+
+
+def test_scopes_list_their_papers(library: Library, store: AnnotationStore) -> None:
+    reader = reader_for(library, store)
+    assert len(show(reader)) == len(library) == 241
+    day = show(reader, Scope.of_day(JANUARY))
+    assert day == list(library.by_date[JANUARY])  # as the digests listed them
+    assert show(reader, Scope.of_day(JANUARY, "cs.LG")) == ["2201.12961", "2201.99999"]
+    assert len(show(reader, Scope.of_day(JANUARY, "cs.CV"))) == 39
+    month = show(reader, Scope.of_month(2021, 7))
+    assert sorted(month) == sorted(library.by_date[JULY])
+    assert show(reader, STARRED) == [] and show(reader, NOTED) == []
+    assert len(show(reader, UNREAD)) == 241
+
+
+def test_a_filter_narrows_the_scope_and_a_bad_query_keeps_the_rows(
+    library: Library, store: AnnotationStore
+) -> None:
+    reader = reader_for(library, store)
+    found = show(reader, Scope.of_day(JULY), "segmentation")
+    assert found and all(library.papers[i].dates == (JULY,) for i in found)
+    assert "segmentation" in library.papers[found[0]].title.lower()
+    before = reader.rows.positions
+    rows = reader.compute_rows(Scope.of_day(JULY), "date:2021-13")
+    assert rows.error is not None and "month" in rows.error.message
+    assert rows.positions == before
+
+
+def test_the_cursor_stays_on_its_paper_or_the_nearest_row(
+    library: Library, store: AnnotationStore
+) -> None:
+    reader = reader_for(library, store)
+    show(reader)
+    paper = reader.cursor_to(10)
+    assert paper is not None
+    show(reader, Scope.of_day(max(paper.dates)))
+    assert reader.cursor_id == paper.id  # still listed: still under the cursor
+    show(reader, Scope.of_day(JULY), "zzzznothing")
+    assert reader.cursor_id is None
+    show(reader, Scope.of_day(JULY))
+    assert reader.cursor_row == 0
+
+
+def test_star_undo_redo_are_on_disk_at_once(library: Library, store: AnnotationStore) -> None:
+    reader = reader_for(library, store)
+    paper = library.papers["2107.09652"]
+
+    def on_disk() -> bool:
+        tables = tomllib.loads(locations.annotations_file().read_text())["papers"]
+        return bool(tables.get(paper.id, {}).get("starred"))
+
+    outcome = reader.toggle_star(paper)
+    assert outcome.message.startswith("Starred ‘Towards Privacy-preserving") and on_disk()
+    assert reader.undo().message == f"Undid: {outcome.message}" and not on_disk()
+    assert reader.redo().message == f"Redid: {outcome.message}" and on_disk()
+    assert reader.redo().message == "Nothing to redo"
+    reader.undo()
+    reader.undo()  # one action only: the second finds nothing
+    assert not on_disk() and reader.undo().message == "Nothing to undo"
+
+
+def test_note_and_tags_undo_in_order(library: Library, store: AnnotationStore) -> None:
+    reader = reader_for(library, store)
+    paper = library.papers["2201.12944"]
+    reader.set_note(paper, "first")
+    reader.set_note(paper, "second")
+    reader.set_tags([paper], ["survey", "to-read"])
+    reader.set_tags([paper], [], ["survey"])
+    assert store.get(paper.id).tags == {"to-read"} and store.get(paper.id).note == "second"
+    for expected_note, expected_tags in [
+        ("second", {"survey", "to-read"}),
+        ("second", set()),
+        ("first", set()),
+        (None, set()),
+    ]:
+        reader.undo()
+        again = AnnotationStore()
+        again.load()
+        assert (again.get(paper.id).note, again.get(paper.id).tags) == (
+            expected_note,
+            expected_tags,
+        )
+
+
+def test_bulk_mark_is_one_undo_step_and_counts_follow(
+    library: Library, store: AnnotationStore
+) -> None:
+    reader = reader_for(library, store)
+    assert reader.tally
+    july = Scope.of_day(JULY)
+    show(reader, july)
+    assert reader.tally.of(july) == (45, 45)
+    outcome = reader.mark_rows(read=True)
+    assert outcome.message == "Marked 45 papers read"
+    assert reader.tally.of(july) == (45, 0) and reader.tally.of(ALL) == (241, 196)
+    assert reader.tally.of(Scope.of_month(2021, 7)) == (45, 0)
+    fresh = AnnotationStore()
+    fresh.load()
+    assert len(fresh.read_ids()) == 45
+    reader.undo()
+    assert reader.tally.of(july) == (45, 45)
+    fresh.load()
+    assert fresh.read_ids() == set()
+
+
+def test_reading_after_rest_is_no_undo_step(library: Library, store: AnnotationStore) -> None:
+    reader = reader_for(library, store)
+    paper = library.papers["2107.09652"]
+    reader.toggle_star(paper)
+    assert reader.mark_read_after_rest(paper)
+    assert not reader.mark_read_after_rest(paper)  # already read
+    assert store.is_read(paper.id)
+    assert reader.undo().message.startswith("Undid: Starred")  # the star, not the reading
+    assert store.is_read(paper.id)
+    assert reader.toggle_read(paper).message.startswith("Marked unread:")
+
+
+def test_next_unread_skips_read_papers_then_crosses_days(
+    library: Library, store: AnnotationStore
+) -> None:
+    reader = reader_for(library, store)
+    dates = library.dates
+    show(reader, Scope.of_day(dates[0], "cs.CV"))
+    positions = reader.rows.positions
+    store.mark_read([reader.papers[positions[i]].id for i in (1, 2)])
+    reader.cursor_to(0)
+    assert reader.next_unread_row() == 3
+    reader.mark_rows(read=True)
+    reader.cursor_to(0)
+    assert reader.next_unread_row() is None
+    assert reader.next_unread_day() == Scope.of_day(dates[1], "cs.CV")
+    reader.scope = Scope.of_day(dates[-1])
+    assert reader.next_unread_day() is None  # the oldest day
+
+
+def test_saved_search_scope(library: Library, store: AnnotationStore) -> None:
+    config = Config(searches=(SavedSearch("seg", "ti:segmentation -is:read"),))
+    reader = reader_for(library, store, config)
+    found = show(reader, Scope("saved", "seg"))
+    assert found and all("segmentation" in library.papers[i].title.lower() for i in found)
+    assert show(reader, Scope("saved", "no such search")) == []
+
+
+def test_state_round_trip_and_restore(library: Library, store: AnnotationStore) -> None:
+    reader = reader_for(library, store)
+    show(reader, Scope.of_day(JULY), "segmentation")
+    reader.cursor_to(2)
+    state = reader.state()
+    assert state == ReaderState("day:2021-07-21", "segmentation", reader.cursor_id or "", 2)
+    other = reader_for(library, store)
+    other.restore(state)
+    show(other, other.scope, other.query)
+    assert other.cursor_id == reader.cursor_id and other.cursor_row == 2
+    other.restore(ReaderState(scope="from-the-future:x"))
+    assert other.scope == ALL

@@ -1,0 +1,336 @@
+"""The reader's state, without Textual: what the list shows, where the cursor
+is, what the user changed (with undo), and how to come back to it.
+
+The main screen only wires widgets to this object: keys call its methods,
+its results are drawn. Tests drive it directly, with a real library and a
+real store. Work that takes long at 100,000 papers (:meth:`Reader.compute_rows`,
+:meth:`Reader.count`) is pure and safe to run in a worker thread; everything
+else runs on the thread that owns the reader.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+from tuireader.core.config import Config
+from tuireader.core.history import Action, History
+from tuireader.core.library import Library
+from tuireader.core.model import Paper
+from tuireader.core.query import QueryError, Text
+from tuireader.core.scope import ALL, Scope
+from tuireader.core.search import Searcher, SearchIndex
+from tuireader.core.state import ReaderState
+from tuireader.core.store import AnnotationStore, Edit, ReadOnlyError, StoreError
+from tuireader.core.tally import Tally
+
+
+@dataclass(frozen=True, slots=True)
+class Rows:
+    """What the list shows: positions in library order, what was searched for
+    (to highlight it), corrections made, and how many papers the scope holds."""
+
+    positions: Sequence[int] = ()
+    texts: tuple[Text, ...] = ()
+    corrections: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    scope_size: int = 0
+    query: str = ""
+    error: QueryError | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What an action did, in one line for the user, and what went wrong."""
+
+    message: str
+    problem: str | None = None
+    changed: bool = True
+
+
+class Reader:
+    """One reading session over a library and the user's store."""
+
+    def __init__(self, store: AnnotationStore, config: Config | None = None) -> None:
+        self.store = store
+        self.config = config or Config()
+        self.library = Library()
+        self.papers: list[Paper] = []
+        self.position: dict[str, int] = {}
+        self.index: SearchIndex | None = None
+        self.tally: Tally | None = None
+        self.scope = ALL
+        self.query = ""
+        self.rows = Rows()
+        self.cursor_id: str | None = None
+        self.history = History()
+        self._searcher: Searcher | None = None
+        self._search_lock = threading.Lock()
+
+    # The library -------------------------------------------------------------------
+
+    def set_library(self, library: Library, index: SearchIndex | None = None) -> None:
+        """A new snapshot of the library (while loading, then once indexed)."""
+        self.library = library
+        self.papers = library.ordered_papers()
+        self.position = (
+            index.position if index else {p: i for i, p in enumerate(library.ordered_ids)}
+        )
+        self.index = index
+        self._searcher = Searcher(index, self.store) if index else None
+
+    def paper(self, position: int) -> Paper:
+        return self.papers[position]
+
+    @property
+    def current(self) -> Paper | None:
+        return self.library.papers.get(self.cursor_id) if self.cursor_id else None
+
+    def count(self) -> Tally:
+        """Count every part of the library (slow at scale: call it in a worker)."""
+        return Tally(self.library, self.store.read_ids())
+
+    # Rows ----------------------------------------------------------------------------
+
+    def scope_positions(self, scope: Scope) -> Sequence[int]:
+        """The papers of ``scope`` in their natural order (a day: as its digest
+        listed them; everything else: newest first)."""
+        library, position = self.library, self.position
+        if scope.kind == "all":
+            return range(len(self.papers))
+        if scope.kind == "unread":
+            read = self.store.read_ids()
+            return [i for i, paper in enumerate(self.papers) if paper.id not in read]
+        if scope.kind in ("starred", "noted", "tag"):
+            store = self.store
+            ids = (
+                store.starred_ids()
+                if scope.kind == "starred"
+                else store.noted_ids()
+                if scope.kind == "noted"
+                else store.tagged(scope.value)
+            )
+            return sorted(position[i] for i in ids if i in position)
+        if scope.day is not None:
+            listed = (
+                library.by_category.get(scope.day, {}).get(scope.category, ())
+                if scope.category
+                else library.by_date.get(scope.day, ())
+            )
+            return [position[i] for i in listed if i in position]
+        if scope.month is not None:
+            return sorted({position[i] for i in self._month_ids(scope) if i in position})
+        return self._saved_positions(scope)
+
+    def _month_ids(self, scope: Scope) -> Iterable[str]:
+        year, month = scope.month or (0, 0)
+        for day, ids in self.library.by_date.items():
+            if (day.year, day.month) == (year, month):
+                yield from (
+                    self.library.by_category.get(day, {}).get(scope.category, ())
+                    if scope.category
+                    else ids
+                )
+
+    def _saved_positions(self, scope: Scope) -> Sequence[int]:
+        search = next((s for s in self.config.searches if s.name == scope.value), None)
+        if search is None or self.index is None:
+            return ()
+        try:
+            return self.index.search(search.query, marks=self.store).positions
+        except QueryError:
+            return ()
+
+    def compute_rows(self, scope: Scope, query: str) -> Rows:
+        """The rows of ``scope`` filtered by ``query``. Pure: run it in a worker.
+        A query that cannot be parsed gives the current rows and the error."""
+        base = self.scope_positions(scope)
+        if not query.strip():
+            return Rows(base, scope_size=len(base))
+        if self._searcher is None:
+            return replace(self.rows, scope_size=len(base), query=query)  # indexing
+        with self._search_lock:
+            try:
+                result = self._searcher.search(query, None if scope.kind == "all" else base)
+            except QueryError as error:
+                return replace(self.rows, error=error, query=query)
+        return Rows(result.positions, result.texts, result.corrections, len(base), query)
+
+    def show_rows(self, rows: Rows) -> int:
+        """Take new rows; returns the cursor's row: on the same paper if it is
+        still listed, else the nearest row."""
+        old_row = self.cursor_row
+        self.rows = rows
+        row = self.row_of(self.cursor_id)
+        if row is None:
+            row = min(old_row, len(rows.positions) - 1) if rows.positions else 0
+            self.cursor_to(row)
+        return row
+
+    def row_of(self, paper_id: str | None) -> int | None:
+        position = self.position.get(paper_id or "")
+        if position is None:
+            return None
+        try:
+            return self.rows.positions.index(position)
+        except ValueError:
+            return None
+
+    @property
+    def cursor_row(self) -> int:
+        return self.row_of(self.cursor_id) or 0
+
+    def cursor_to(self, row: int) -> Paper | None:
+        """Put the cursor on a row of the list (clamped); returns its paper."""
+        positions = self.rows.positions
+        if not positions:
+            self.cursor_id = None
+            return None
+        paper = self.papers[positions[max(0, min(row, len(positions) - 1))]]
+        self.cursor_id = paper.id
+        return paper
+
+    # Changes ---------------------------------------------------------------------
+
+    def toggle_star(self, paper: Paper) -> Outcome:
+        starred = not self.store.get(paper.id).starred
+        verb = "Starred" if starred else "Unstarred"
+        edit = Edit(paper.id, "starred", starred, title=paper.title)
+        return self._do(f"{verb} {quoted(paper.title)}", [edit])
+
+    def set_note(self, paper: Paper, text: str) -> Outcome:
+        had = self.store.get(paper.id).note
+        verb = (
+            "Deleted the note on" if not text.strip() else "Edited the note on" if had else "Noted"
+        )
+        return self._do(
+            f"{verb} {quoted(paper.title)}", [Edit(paper.id, "note", text, title=paper.title)]
+        )
+
+    def toggle_read(self, paper: Paper) -> Outcome:
+        read = not self.store.is_read(paper.id)
+        verb = "Marked read:" if read else "Marked unread:"
+        return self._do(f"{verb} {quoted(paper.title)}", [Edit(paper.id, "read", read)])
+
+    def mark_read_after_rest(self, paper: Paper) -> bool:
+        """The paper rested in the detail pane: it counts as read. Not an
+        undo step of its own (``r`` marks it unread again); True if it changed."""
+        if self.store.read_only or self.store.is_read(paper.id):
+            return False
+        return self._do("", [Edit(paper.id, "read", True)], remember=False).changed
+
+    def mark_rows(self, read: bool) -> Outcome:
+        """Mark every paper of the list read (or unread): one undo step."""
+        ids = [self.papers[i].id for i in self.rows.positions]
+        word = "read" if read else "unread"
+        edits = [Edit(paper_id, "read", read) for paper_id in ids]
+        return self._do(f"Marked {plural(len(ids), 'paper')} {word}", edits)
+
+    def set_tags(
+        self, papers: Sequence[Paper], add: Iterable[str], remove: Iterable[str] = ()
+    ) -> Outcome:
+        """Add and remove tags on papers: one undo step."""
+        add, remove = sorted(set(add)), sorted(set(remove))
+        edits = [Edit(p.id, "tag", True, tag=t, title=p.title) for p in papers for t in add]
+        edits += [Edit(p.id, "tag", False, tag=t, title=p.title) for p in papers for t in remove]
+        what = ", ".join([*(f"+{t}" for t in add), *(f"-{t}" for t in remove)])
+        target = quoted(papers[0].title) if len(papers) == 1 else plural(len(papers), "paper")
+        return self._do(f"Tagged {target} {what}", edits)
+
+    def undo(self) -> Outcome:
+        action = self.history.to_undo()
+        if action is None:
+            return Outcome("Nothing to undo", changed=False)
+        outcome = self._apply(list(action.undo))
+        if outcome.problem != _READ_ONLY:
+            self.history.undone()
+        return replace(outcome, message=f"Undid: {action.description}")
+
+    def redo(self) -> Outcome:
+        action = self.history.to_redo()
+        if action is None:
+            return Outcome("Nothing to redo", changed=False)
+        outcome = self._apply(list(action.redo))
+        if outcome.problem != _READ_ONLY:
+            self.history.redone()
+        return replace(outcome, message=f"Redid: {action.description}")
+
+    def _do(self, description: str, edits: list[Edit], remember: bool = True) -> Outcome:
+        undo, problem = self._applied(edits)
+        if problem == _READ_ONLY:
+            return Outcome(self.store.read_only or "", problem, changed=False)
+        if not undo:
+            return Outcome("Nothing to change", problem, changed=False)
+        if remember:
+            redo = [replace(e, value=self.store.value(e.paper_id, e.field, e.tag)) for e in undo]
+            self.history.record(Action(description, tuple(undo), tuple(redo)))
+        return Outcome(description, problem)
+
+    def _apply(self, edits: list[Edit]) -> Outcome:
+        undo, problem = self._applied(edits)
+        return Outcome("", problem, changed=bool(undo))
+
+    def _applied(self, edits: list[Edit]) -> tuple[list[Edit], str | None]:
+        """Apply through the store; keep the tally in step with read marks."""
+        try:
+            undo, problem = self.store.apply(edits), None
+        except ReadOnlyError:
+            return [], _READ_ONLY
+        except StoreError as error:
+            undo, problem = error.undo, str(error)
+        if self.tally is not None:
+            for read in (True, False):  # undo holds the old value: not read, for papers now read
+                changed = [e.paper_id for e in undo if e.field == "read" and e.value is not read]
+                self.tally.marked(changed, read)
+        return undo, problem
+
+    # Moving through unread papers ------------------------------------------------------
+
+    def next_unread_row(self) -> int | None:
+        """The next row after the cursor whose paper is unread."""
+        read = self.store.read_ids()
+        positions = self.rows.positions
+        for row in range(self.cursor_row + 1, len(positions)):
+            if self.papers[positions[row]].id not in read:
+                return row
+        return None
+
+    def next_unread_day(self) -> Scope | None:
+        """After a day is read, the next (older) day with unread papers, in the
+        same category; None when this is no day or no later one has any."""
+        day = self.scope.day
+        if day is None or self.tally is None:
+            return None
+        for other in self.library.dates:
+            if other < day:
+                candidate = Scope.of_day(other, self.scope.category)
+                if (self.tally.of(candidate) or (0, 0))[1] > 0:
+                    return candidate
+        return None
+
+    # Resuming ----------------------------------------------------------------------
+
+    def state(self) -> ReaderState:
+        return ReaderState(self.scope.key, self.query, self.cursor_id or "", self.cursor_row)
+
+    def restore(self, state: ReaderState) -> None:
+        """Go back to a saved state (a scope this version does not know is All)."""
+        self.scope = Scope.from_key(state.scope) or ALL
+        self.query = state.query
+        self.cursor_id = state.paper or None
+
+    def dates(self) -> tuple[date, ...]:
+        return self.library.dates
+
+
+_READ_ONLY = "read-only"
+
+
+def quoted(title: str, width: int = 48) -> str:
+    """A title in quotes, cut to ``width`` characters for one-line messages."""
+    return f"‘{title if len(title) <= width else title[: width - 1].rstrip() + '…'}’"
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
