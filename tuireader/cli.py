@@ -108,11 +108,11 @@ def annotation_store() -> AnnotationStore:
 
 def _export(arguments: argparse.Namespace) -> int:
     library = load(arguments.paths, quiet=arguments.quiet)
-    annotations = annotation_store().all()
+    store = annotation_store()
     papers = library.ordered_papers()
     if arguments.starred:
-        papers = [p for p in papers if p.id in annotations and annotations[p.id].starred]
-    sys.stdout.write(export.FORMATS[arguments.format](papers, annotations))
+        papers = [p for p in papers if p.id in store.starred_ids()]
+    sys.stdout.write(export.FORMATS[arguments.format](papers, store.all(), store.read_ids()))
     return 0
 
 

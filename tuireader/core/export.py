@@ -1,10 +1,18 @@
-"""Papers as JSON (for jq), Markdown (a reading list) and BibTeX (for LaTeX)."""
+"""Papers as JSON (for jq), Markdown (a reading list), BibTeX (for LaTeX),
+CSV (for spreadsheets) and RIS (for Zotero, Mendeley and EndNote).
+
+Every format carries the user's marks: stars, notes, tags and (JSON, CSV)
+read state. BibTeX keeps titles as their LaTeX source; it puts the user's
+note in ``note``, the arXiv comment in ``annote`` and the tags in ``keywords``.
+"""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Set
 from typing import Any
 
 from tuireader.core.annotations import Annotation
@@ -13,7 +21,9 @@ from tuireader.core.model import PAPER_FIELDS, Paper
 Annotations = Mapping[str, Annotation]
 
 
-def paper_record(paper: Paper, annotation: Annotation | None = None) -> dict[str, object]:
+def paper_record(
+    paper: Paper, annotation: Annotation | None = None, read: bool = False
+) -> dict[str, object]:
     """One paper as a JSON-ready dict: every field of :data:`PAPER_FIELDS` by
     name (``None`` where the digest did not say), its URLs and the user's marks."""
     annotation = annotation or Annotation()
@@ -24,6 +34,8 @@ def paper_record(paper: Paper, annotation: Annotation | None = None) -> dict[str
         pdf_url=paper.pdf_url,
         abs_url=paper.abs_url,
         starred=annotation.starred,
+        read=read,
+        tags=sorted(annotation.tags),
         note=annotation.note,
     )
     return record
@@ -39,14 +51,18 @@ def _json_value(name: str, value: Any) -> object:
     return value if value != "" else None
 
 
-def to_json(papers: Iterable[Paper], annotations: Annotations | None = None) -> str:
+def to_json(
+    papers: Iterable[Paper], annotations: Annotations | None = None, read: Set[str] = frozenset()
+) -> str:
     annotations = annotations or {}
-    records = [paper_record(paper, annotations.get(paper.id)) for paper in papers]
+    records = [paper_record(p, annotations.get(p.id), p.id in read) for p in papers]
     return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
 
 
-def to_markdown(papers: Iterable[Paper], annotations: Annotations | None = None) -> str:
-    """A reading list: title linked to the abstract page, authors, dates, note."""
+def to_markdown(
+    papers: Iterable[Paper], annotations: Annotations | None = None, read: Set[str] = frozenset()
+) -> str:
+    """A reading list: title linked to the abstract page, authors, dates, tags, note."""
     annotations = annotations or {}
     blocks = ["# Reading list\n"]
     for paper in papers:
@@ -61,6 +77,8 @@ def to_markdown(papers: Iterable[Paper], annotations: Annotations | None = None)
         if paper.authors:
             lines.append(f"*{_markdown_escape(', '.join(paper.authors))}*  ")
         lines.append(" · ".join(part for part in details if part) + f" · [PDF]({paper.pdf_url})")
+        if annotation.tags:
+            lines.append("Tags: " + " ".join(f"`{tag}`" for tag in sorted(annotation.tags)))
         if paper.abstract:
             lines += ["", *(f"> {p}" if p else ">" for p in paper.abstract.split("\n"))]
         if annotation.note:
@@ -69,10 +87,14 @@ def to_markdown(papers: Iterable[Paper], annotations: Annotations | None = None)
     return "\n".join(blocks)
 
 
-def to_bibtex(papers: Iterable[Paper], annotations: Annotations | None = None) -> str:
+def to_bibtex(
+    papers: Iterable[Paper], annotations: Annotations | None = None, read: Set[str] = frozenset()
+) -> str:
     """``@misc`` entries keyed ``arXiv:ID``: unique, and stable across versions."""
+    annotations = annotations or {}
     entries = []
     for paper in papers:
+        annotation = annotations.get(paper.id) or Annotation()
         fields = [
             ("title", "{" + _latex_escape(paper.title) + "}"),
             ("author", " and ".join(_latex_escape(a) for a in paper.authors)),
@@ -83,18 +105,97 @@ def to_bibtex(papers: Iterable[Paper], annotations: Annotations | None = None) -
             ("doi", _without_stray_braces(paper.doi or "")),
             ("url", paper.abs_url),
             ("journal", _latex_escape(paper.journal or "")),
-            ("note", _latex_escape(paper.comment or "")),
+            ("keywords", ", ".join(sorted(annotation.tags))),
+            ("note", _latex_escape(" ".join((annotation.note or "").split()))),
+            ("annote", _latex_escape(paper.comment or "")),
         ]
         body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value)
         entries.append(f"@misc{{arXiv:{paper.id},\n{body}\n}}\n")
     return "\n".join(entries)
 
 
-FORMATS: dict[str, Callable[[Iterable[Paper], Annotations | None], str]] = {
+#: The columns of the CSV export, in order.
+CSV_COLUMNS = (
+    "id",
+    "version",
+    "title",
+    "authors",
+    "dates",
+    "categories",
+    "primary_category",
+    "doi",
+    "journal",
+    "comment",
+    "abs_url",
+    "pdf_url",
+    "starred",
+    "read",
+    "tags",
+    "note",
+    "abstract",
+)
+
+
+def to_csv(
+    papers: Iterable[Paper], annotations: Annotations | None = None, read: Set[str] = frozenset()
+) -> str:
+    """One row per paper; lists joined with "; " (spreadsheets have no lists)."""
+    annotations = annotations or {}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for paper in papers:
+        record = paper_record(paper, annotations.get(paper.id), paper.id in read)
+        writer.writerow([_csv_value(record[column]) for column in CSV_COLUMNS])
+    return out.getvalue()
+
+
+def _csv_value(value: object) -> object:
+    if isinstance(value, list):
+        return "; ".join(map(str, value))
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "" if value is None else value
+
+
+def to_ris(
+    papers: Iterable[Paper], annotations: Annotations | None = None, read: Set[str] = frozenset()
+) -> str:
+    """RIS records (type UNPB, an unpublished work: a preprint), one tag per line."""
+    annotations = annotations or {}
+    records = []
+    for paper in papers:
+        annotation = annotations.get(paper.id) or Annotation()
+        lines = [("TY", "UNPB"), ("ID", f"arXiv:{paper.id}"), ("TI", paper.title)]
+        lines += [("AU", author) for author in paper.authors]
+        lines += [
+            ("PY", _year(paper)),
+            ("DA", min(paper.dates).isoformat() if paper.dates else ""),
+            ("AB", paper.abstract),
+            ("DO", paper.doi or ""),
+            ("JO", paper.journal or ""),
+            ("UR", paper.abs_url),
+            ("L1", paper.pdf_url),
+            ("N1", annotation.note or ""),
+            ("M1", paper.comment or ""),
+            ("DB", "arXiv"),
+        ]
+        lines += [("KW", tag) for tag in sorted(annotation.tags)]
+        body = "".join(f"{key}  - {' '.join(value.split())}\n" for key, value in lines if value)
+        records.append(body + "ER  - \n")
+    return "\n".join(records)
+
+
+Exporter = Callable[[Iterable[Paper], Annotations | None, Set[str]], str]
+FORMATS: dict[str, Exporter] = {
     "json": to_json,
     "markdown": to_markdown,
     "bibtex": to_bibtex,
+    "csv": to_csv,
+    "ris": to_ris,
 }
+#: The usual file name ending of each format.
+SUFFIXES = {"json": ".json", "markdown": ".md", "bibtex": ".bib", "csv": ".csv", "ris": ".ris"}
 
 
 def _year(paper: Paper) -> str:

@@ -38,6 +38,11 @@ def config_file() -> Path:
     return config_dir() / "config.toml"
 
 
+def documents_dir() -> Path:
+    """Where exports go unless the user says otherwise."""
+    return platformdirs.user_documents_path()
+
+
 def bundled_samples() -> Path:
     """The sample digests: inside the installed package, or beside it in a checkout."""
     packaged = Path(__file__).resolve().parent.parent / "sample_digests"

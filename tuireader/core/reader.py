@@ -41,6 +41,17 @@ class Rows:
 
 
 @dataclass(frozen=True, slots=True)
+class PaperMarks:
+    """What the user did with a paper, as a list row or the detail shows it."""
+
+    read: bool = False
+    starred: bool = False
+    note: str | None = None
+    tags: tuple[str, ...] = ()
+    watches: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Outcome:
     """What an action did, in one line for the user, and what went wrong."""
 
@@ -65,6 +76,8 @@ class Reader:
         self.rows = Rows()
         self.cursor_id: str | None = None
         self.history = History()
+        #: The saved searches marked as watches that each paper matches.
+        self.watched: dict[str, tuple[str, ...]] = {}
         self._searcher: Searcher | None = None
         self._search_lock = threading.Lock()
 
@@ -86,6 +99,17 @@ class Reader:
     @property
     def current(self) -> Paper | None:
         return self.library.papers.get(self.cursor_id) if self.cursor_id else None
+
+    def marks_of(self, paper_id: str) -> PaperMarks:
+        store = self.store
+        entry = store.get(paper_id)
+        return PaperMarks(
+            store.is_read(paper_id),
+            entry.starred,
+            entry.note,
+            tuple(sorted(entry.tags)),
+            self.watched.get(paper_id, ()),
+        )
 
     def count(self) -> Tally:
         """Count every part of the library (slow at scale: call it in a worker)."""

@@ -1,4 +1,4 @@
-"""The reader application: theme, help, palette, links; the rest is MainScreen."""
+"""The reader application: settings, theme, help and palette; the rest is MainScreen."""
 
 from __future__ import annotations
 
@@ -13,11 +13,14 @@ from textual.theme import Theme
 from tuireader.core.cache import ParseCache
 from tuireader.core.config import load_config, save_theme
 from tuireader.core.library import Parser
+from tuireader.core.reader import Reader
+from tuireader.core.state import load_state
 from tuireader.core.store import AnnotationStore
-from tuireader.core.text import is_web_url, strip_unsafe
-from tuireader.ui.commands import DateCommands
+from tuireader.ui.commands import DateCommands, SearchCommands
+from tuireader.ui.notify import say
 from tuireader.ui.screens.help import HelpScreen
 from tuireader.ui.screens.main import MainScreen
+from tuireader.ui.widgets.paper_detail import PaperDetail
 from tuireader.ui.widgets.paper_list import PaperList
 
 
@@ -26,13 +29,13 @@ class ReaderApp(App[None]):
 
     TITLE = "tuireader"
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {DateCommands}
+    COMMANDS = App.COMMANDS | {DateCommands, SearchCommands}
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit"),
-        Binding("question_mark,f1", "help", "Help", key_display="?"),
-        Binding("tab", "focus_next", "Next pane", show=False),
+        Binding("q", "quit", "Quit", tooltip="Quit (the list and paper are remembered)."),
+        Binding("question_mark,f1", "help", "Help", key_display="?", tooltip="Every key."),
+        Binding("tab", "focus_next", "Next pane", show=False, tooltip="Next pane."),
         Binding("shift+tab", "focus_previous", "Previous pane", show=False),
     ]
 
@@ -48,82 +51,74 @@ class ReaderApp(App[None]):
         self._parse = parse or ParseCache()
 
     def on_mount(self) -> None:
-        config = self.load_settings()
-        problems = self.store.load()
-        self.push_screen(MainScreen(self.paths, self.store, self._parse))
-        for problem in problems:
-            if problem == self.store.read_only:
-                self.say(problem, title="Changes are disabled", severity="warning", timeout=30)
-            else:
-                self.say(problem, title="Your data file was damaged", severity="error", timeout=30)
-        if config.problem:
-            self.say(config.problem, title="Settings ignored", severity="warning", timeout=15)
-        self.theme_changed_signal.subscribe(self, self._remember_theme)
-
-    def load_settings(self):  # type: ignore[no-untyped-def]
         config = load_config()
         if config.theme in self.available_themes:
             self.theme = config.theme
-        return config
+        problems = self.store.load()
+        state, state_problem = load_state()
+        reader = Reader(self.store, config)
+        self.push_screen(MainScreen(self.paths, reader, self._parse, state))
+        for problem in problems:
+            if problem == self.store.read_only:
+                say(self, problem, title="Changes are disabled", severity="warning", timeout=30)
+            else:
+                say(self, problem, title="Your data file was damaged", severity="error", timeout=30)
+        if config.problem:
+            say(self, config.problem, title="Settings ignored", severity="warning", timeout=15)
+        if state_problem:
+            say(self, state_problem, severity="warning", timeout=8)
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
 
     def _remember_theme(self, theme: Theme) -> None:
         try:
             save_theme(theme.name)
         except (OSError, ValueError) as error:
-            self.say(f"Could not remember the theme: {error}", severity="warning")
-
-    def say(self, message: str, **options: object) -> None:
-        """Notify with untrusted text in it (titles, paths, URLs): never as
-        markup, and never with control characters."""
-        self.notify(strip_unsafe(message), markup=False, **options)  # type: ignore[arg-type]
-
-    def open_link(self, url: str) -> None:
-        """Open http(s) links only: digest text must never launch anything else."""
-        if not is_web_url(url):
-            self.say(f"Not opening a non-web link: {url}", severity="error")
-            return
-        self.open_url(url)
-        self.say(f"Opening {url}", timeout=3)
+            say(self, f"Could not remember the theme: {error}", severity="warning")
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.help_sections()))
 
     def help_sections(self) -> list[tuple[str, Iterable[Binding]]]:
-        palette = Binding("ctrl+p", "command_palette", "Command palette: go to date, theme, …")
+        palette = Binding("ctrl+p", "command_palette", "Palette", tooltip="Command palette.")
         return [
             ("Papers", _bindings(MainScreen.BINDINGS)),
             ("Moving", _bindings(PaperList.BINDINGS)),
+            ("Reading", _bindings(PaperDetail.BINDINGS)),
             ("App", [*_bindings(self.BINDINGS), palette]),
         ]
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        if isinstance(screen, MainScreen):
-            yield SystemCommand(
-                "View: toggle sidebar",
-                "Show or hide the date sidebar",
-                screen.action_toggle_sidebar,
-            )
-            yield SystemCommand(
-                "Filter: search all papers", "Widen the filter to every paper", screen.action_widen
-            )
-            yield SystemCommand(
-                "Library: show loading warnings",
-                "Files skipped and lines ignored",
-                screen.action_show_warnings,
-            )
-            yield SystemCommand("Paper: star or unstar", "Saved at once", screen.action_star)
-            yield SystemCommand(
-                "Paper: edit note", "Write, edit or delete the note", screen.action_note
-            )
-            yield SystemCommand(
-                "Paper: open abstract page", "In the browser", screen.action_open_abstract
-            )
-            yield SystemCommand("Paper: open PDF", "In the browser", screen.action_open_pdf)
-            yield SystemCommand(
-                "Paper: copy link", "The abstract page's URL", screen.action_copy_link
-            )
+        if not isinstance(screen, MainScreen):
+            return
+        for binding in _bindings(MainScreen.BINDINGS):
+            if binding.tooltip and binding.action not in _NOT_IN_PALETTE:
+                action = binding.action
+
+                def run(action: str = action) -> None:
+                    self.call_next(self.run_action, action, screen)
+
+                yield SystemCommand(f"{_area(action)}: {binding.description}", binding.tooltip, run)
+
+
+_NOT_IN_PALETTE = {"back", *(f"saved_search({n})" for n in range(1, 10))}
+_AREAS = {
+    "focus_filter": "Filter",
+    "widen": "Filter",
+    "export": "Export",
+    "toggle_sidebar": "View",
+    "show_warnings": "Library",
+    "step_date(1)": "Go",
+    "step_date(-1)": "Go",
+    "next_unread": "Go",
+    "back": "Go",
+}
+
+
+def _area(action: str) -> str:
+    """Palette commands read "area: action"."""
+    return _AREAS.get(action, "Paper" if action not in ("undo", "redo") else "Edit")
 
 
 def _bindings(bindings: Iterable[BindingType]) -> list[Binding]:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import ClassVar
 
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -38,18 +39,39 @@ class HelpScreen(ModalScreen[None]):
         table.add_column()
         for heading, bindings in self._sections:
             table.add_row(f"[u]{heading}[/u]", "")
-            seen = set()
+            keys: dict[str, list[str]] = {}
+            tips: dict[str, str] = {}
             for binding in bindings:
-                if binding.description and binding.description not in seen:
-                    seen.add(binding.description)
-                    table.add_row(_keys(binding), binding.tooltip or binding.description)
+                if binding.description:
+                    keys.setdefault(binding.description, []).append(_keys(binding))
+                    tips.setdefault(binding.description, binding.tooltip or binding.description)
+            for description, names in keys.items():
+                shown = f"{names[0]}–{names[-1]}" if len(names) > 2 else " ".join(names)
+                table.add_row(shown, tips[description])
             table.add_row("", "")
+        table.add_row("[u]Filter syntax[/u]", "")
+        for example, meaning in QUERY_EXAMPLES:
+            table.add_row(Text(example, style="bold"), meaning)
         with VerticalScroll():
             yield Static(table)
 
     def action_close(self) -> None:
         self.dismiss(None)
 
+
+#: The query language by example (README has the grammar).
+QUERY_EXAMPLES = [
+    ("diffusion segm", "every word somewhere: title, authors, ID, abstract, note"),
+    ('"neural radiance"', "a phrase"),
+    ("ti: au: abs: note:", "only in the title, authors, abstract, your note"),
+    ("cat:cs.LG  cat:cs", "a category, or a whole archive"),
+    ("id:2107.0965", "arXiv IDs starting so"),
+    ("date:2021-07  date:2021-06..", "a day, month or year; a range; open ends"),
+    ("is:unread is:starred", "also is:read, is:noted, is:tagged"),
+    ("tag:to-read", "a tag of yours"),
+    ("-survey  NOT au:smith", "leave out"),
+    ("cat:cs.LG OR cat:stat.ML", "either (AND binds tighter; group with ( ))"),
+]
 
 _KEY_NAMES = {
     "question_mark": "?",
@@ -66,6 +88,7 @@ _KEY_NAMES = {
     "end": "End",
     "up": "↑",
     "down": "↓",
+    "space": "Space",
 }
 
 

@@ -1,16 +1,21 @@
-"""The filter bar: a query input and the "37 of 240" count beside it."""
+"""The filter bar: the query input, and beside it the count, a typo
+correction, or what is wrong with the query (the list keeps its last good
+result meanwhile)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Literal
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Static
+
+Status = Literal["count", "hint", "error"]
 
 
 class FilterInput(Input):
@@ -19,14 +24,22 @@ class FilterInput(Input):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Clear filter", show=False),
         Binding("down", "submit", "To list", show=False),
+        Binding("ctrl+s", "save", "Save search", tooltip="Save this query as a search."),
     ]
 
     @dataclass
     class Cancelled(Message):
         filter_input: FilterInput
 
+    @dataclass
+    class SaveAsked(Message):
+        filter_input: FilterInput
+
     def action_cancel(self) -> None:
         self.post_message(self.Cancelled(self))
+
+    def action_save(self) -> None:
+        self.post_message(self.SaveAsked(self))
 
 
 class FilterBar(Horizontal):
@@ -40,7 +53,9 @@ class FilterBar(Horizontal):
             background: $surface;
             &:focus { border: none; background: $boost; }
         }
-        & > #filter-count { width: auto; padding: 0 1; color: $text-muted; }
+        & > #filter-status { width: auto; max-width: 60%; padding: 0 1; color: $text-muted; }
+        & > #filter-status.-hint { color: $text-warning; }
+        & > #filter-status.-error { color: $text-error; text-style: bold; }
     }
     """
 
@@ -62,9 +77,16 @@ class FilterBar(Horizontal):
     class Cancelled(Message):
         filter_bar: FilterBar
 
+    @dataclass
+    class SaveAsked(Message):
+        filter_bar: FilterBar
+
     def compose(self) -> ComposeResult:
-        yield FilterInput(placeholder="/ filter: title, authors, abstract, ID", id="filter-input")
-        yield Static("", id="filter-count")
+        yield FilterInput(
+            placeholder="/ filter: words, ti: au: cat: date: tag: is:unread, -not, OR",
+            id="filter-input",
+        )
+        yield Static("", id="filter-status")
 
     @property
     def input(self) -> FilterInput:
@@ -74,11 +96,20 @@ class FilterBar(Horizontal):
     def value(self) -> str:
         return self.input.value
 
+    def set_value(self, value: str) -> None:
+        """Set the query without announcing it (restoring a session)."""
+        with self.input.prevent(Input.Changed):
+            self.input.value = value
+
     def clear(self) -> None:
         self.input.value = ""
 
-    def set_count(self, text: str) -> None:
-        self.query_one("#filter-count", Static).update(text)
+    def set_status(self, text: str, kind: Status = "count") -> None:
+        """Show the count, a hint, or an error (untrusted text: never markup)."""
+        status = self.query_one("#filter-status", Static)
+        status.update(Text(text))
+        status.set_class(kind == "hint", "-hint")
+        status.set_class(kind == "error", "-error")
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
@@ -94,3 +125,8 @@ class FilterBar(Horizontal):
     def _cancelled(self, event: FilterInput.Cancelled) -> None:
         event.stop()
         self.post_message(self.Cancelled(self))
+
+    @on(FilterInput.SaveAsked)
+    def _save(self, event: FilterInput.SaveAsked) -> None:
+        event.stop()
+        self.post_message(self.SaveAsked(self))

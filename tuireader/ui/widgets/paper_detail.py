@@ -1,22 +1,44 @@
-"""The detail pane: everything known about one paper, and the user's note."""
+"""The detail pane: one paper in full, with the user's note and tags near the top.
+
+Built from plain strings into Rich ``Text`` (never markup), so a title like
+``[red]x[/]`` shows exactly as written. From here the next and previous
+papers are a key away, so a day can be read without going back to the list.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.widgets import Static
 
 from tuireader.core.model import Paper, facts
+from tuireader.core.query import Text as QueryText
+from tuireader.core.reader import PaperMarks
+from tuireader.core.search import highlight_spans, terms_for
 from tuireader.core.text import strip_unsafe
 
 
 class PaperDetail(VerticalScroll, can_focus=True):
-    """Title, authors, dates, identifiers, abstract, links and note.
+    """Title, authors, tags, note, facts, abstract and links."""
 
-    Built from plain strings into Rich ``Text`` (never markup), so a title
-    like ``[red]x[/]`` shows exactly as written.
-    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("J", "step(1)", "Next paper", tooltip="Read the next paper here."),
+        Binding("K", "step(-1)", "Previous paper", tooltip="Read the previous paper here."),
+        Binding(
+            "space",
+            "page_or_next",
+            "Page / next unread",
+            show=False,
+            tooltip="Scroll a page; at the end, go to the next unread paper.",
+        ),
+    ]
 
     DEFAULT_CSS = """
     PaperDetail {
@@ -25,40 +47,81 @@ class PaperDetail(VerticalScroll, can_focus=True):
     }
     """
 
+    @dataclass
+    class Step(Message):
+        """Show the paper ``by`` rows further down the list (up if negative)."""
+
+        detail: PaperDetail
+        by: int
+
+    @dataclass
+    class NextUnread(Message):
+        detail: PaperDetail
+
     def compose(self) -> ComposeResult:
         yield Static(id="detail-body")
 
     def show(
         self,
         paper: Paper | None,
-        note: str | None = None,
+        marks: PaperMarks | None = None,
+        texts: tuple[QueryText, ...] = (),
         empty: str = "",
         keep_scroll: bool = False,
     ) -> None:
         """Show ``paper`` (or the ``empty`` message), scrolled to the top unless
-        ``keep_scroll`` (the same paper, redrawn after its note changed)."""
+        ``keep_scroll`` (the same paper, redrawn after the user changed it)."""
         body = self.query_one("#detail-body", Static)
-        body.update(render_paper(paper, note) if paper else Text(empty, style="italic dim"))
+        if paper is None:
+            body.update(Text(empty, style="italic dim"))
+        else:
+            body.update(render_paper(paper, marks or PaperMarks(), texts))
         if not keep_scroll:
             self.scroll_home(animate=False)
 
+    def action_step(self, by: int) -> None:
+        self.post_message(self.Step(self, by))
 
-def render_paper(paper: Paper, note: str | None) -> Text:
-    """The detail as styled text (a function, so tests can render it alone)."""
+    def action_page_or_next(self) -> None:
+        if self.scroll_y >= self.max_scroll_y:
+            self.post_message(self.NextUnread(self))
+        else:
+            self.scroll_page_down(animate=False)
+
+
+def render_paper(paper: Paper, marks: PaperMarks, texts: tuple[QueryText, ...] = ()) -> Text:
+    """The detail as styled text (a function, so tests can render it alone);
+    ``texts`` are highlighted where the query looked for them."""
     text = Text(overflow="fold")
-    text.append(paper.title, style="bold")
+    _highlighted(text, paper.title, terms_for(texts, "title"), "bold")
     text.append("\n")
     if paper.authors:
-        text.append(", ".join(paper.authors), style="italic")
+        _highlighted(text, ", ".join(paper.authors), terms_for(texts, "authors"), "italic")
+        text.append("\n")
+    if marks.tags:
+        text.append(" ".join(f"#{tag}" for tag in marks.tags), style="bold magenta")
+        text.append("\n")
+    for watch in marks.watches:
+        text.append(f"◆ {watch}\n", style="green")
+    if marks.note:
+        text.append("\n")
+        text.append("Note  ", style="bold reverse")
+        text.append("\n")
+        # The file may have been edited by hand: cleaned here too.
+        _highlighted(text, strip_unsafe(marks.note), terms_for(texts, "note"), "")
         text.append("\n")
     text.append("\n")
     for name, value in facts(paper):
         text.append(f"{name:<11}", style="dim")
         text.append(f"{value}\n")
+    if not marks.read:
+        text.append(f"{'':<11}", style="dim")
+        text.append("unread\n", style="bold")
     text.append("\n")
-    text.append(
-        paper.abstract or "(no abstract in the digest)", style="" if paper.abstract else "dim"
-    )
+    if paper.abstract:
+        _highlighted(text, paper.abstract, terms_for(texts, "abstract"), "")
+    else:
+        text.append("(no abstract in the digest)", style="dim")
     text.append("\n\n")
     text.append("Links\n", style="bold")
     for label, url in [("abs", paper.abs_url), ("pdf", paper.pdf_url)] + [
@@ -67,8 +130,12 @@ def render_paper(paper: Paper, note: str | None) -> Text:
         text.append(f"  {label:<4}", style="dim")
         text.append(url, style="underline")
         text.append("\n")
-    if note:
-        text.append("\nNote\n", style="bold")
-        text.append(strip_unsafe(note))  # the file may have been edited by hand
-        text.append("\n")
     return text
+
+
+def _highlighted(text: Text, value: str, terms: Sequence[str], style: str) -> None:
+    """Append ``value`` with the searched-for fragments highlighted."""
+    start = len(text)
+    text.append(value, style=style)
+    for begin, end in highlight_spans(value, terms) if terms else ():
+        text.stylize("reverse", start + begin, start + end)

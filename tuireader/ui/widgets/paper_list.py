@@ -1,8 +1,9 @@
 """The paper list: a virtual list on Textual's Line API.
 
 Only the rows on screen are ever built, so 100,000 papers fill in
-milliseconds. Rows hold references to already-cleaned papers and are drawn
-as plain-text segments: digest text is never parsed as markup.
+milliseconds. Rows are positions in the library; the paper and the user's
+marks for each come from a :class:`RowSource` when the row is drawn, as plain
+text segments: digest text is never parsed as markup.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -25,32 +26,49 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tuireader.core.model import Paper
+from tuireader.core.reader import PaperMarks
 from tuireader.core.search import highlight_spans
 from tuireader.core.text import strip_unsafe
 
-STAR, NOTE = "★", "✎"
-#: Below this width the author and category columns are dropped.
-WIDE_ENOUGH_FOR_COLUMNS = 70
-AUTHOR_WIDTH, CATEGORY_WIDTH = 22, 10
+UNREAD, STAR, NOTE, WATCH = "●", "★", "✎", "◆"
+#: From this list width on, rows show the first author and the category.
+WIDE_ENOUGH_FOR_COLUMNS = 90
+AUTHOR_WIDTH, CATEGORY_WIDTH = 20, 9
+#: Tags take at most this share of what the title and tags have together.
+TAG_SHARE = 0.35
+
+
+class RowSource(Protocol):
+    """Where the list gets what it draws (the reader is one)."""
+
+    def paper(self, position: int) -> Paper: ...
+    def marks_of(self, paper_id: str) -> PaperMarks: ...
 
 
 class PaperList(ScrollView, can_focus=True):
-    """Papers, one per row: star, note mark, title, first author, category."""
+    """Papers, one per row: unread, star, note and watch marks, title, tags,
+    and (when wide) first author and category."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("home,g", "first", "Top", show=False),
-        Binding("end,G", "last", "Bottom", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("enter", "select", "Open", show=False),
+        Binding("up,k", "cursor_up", "Up", show=False, tooltip="Previous paper."),
+        Binding("down,j", "cursor_down", "Down", show=False, tooltip="Next paper."),
+        Binding("home,g", "first", "Top", show=False, tooltip="First paper."),
+        Binding("end,G", "last", "Bottom", show=False, tooltip="Last paper."),
+        Binding("pageup", "page_up", "Page up", show=False, tooltip="A page up."),
+        Binding("pagedown", "page_down", "Page down", show=False, tooltip="A page down."),
+        Binding(
+            "enter", "select", "Open", show=False, tooltip="Read the paper in the detail pane."
+        ),
     ]
 
-    COMPONENT_CLASSES = {
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
         "paper-list--cursor",
         "paper-list--match",
+        "paper-list--unread",
+        "paper-list--read",
         "paper-list--mark",
+        "paper-list--watch",
+        "paper-list--tag",
         "paper-list--meta",
     }
 
@@ -65,7 +83,11 @@ class PaperList(ScrollView, can_focus=True):
             text-style: bold;
         }
         & > .paper-list--match { color: $text-accent; text-style: bold underline; }
+        & > .paper-list--unread { color: $text-primary; }
+        & > .paper-list--read { color: $text-muted; }
         & > .paper-list--mark { color: $text-warning; }
+        & > .paper-list--watch { color: $text-success; }
+        & > .paper-list--tag { color: $text-secondary; }
         & > .paper-list--meta { color: $text-muted; }
     }
     """
@@ -74,83 +96,72 @@ class PaperList(ScrollView, can_focus=True):
 
     @dataclass
     class Highlighted(Message):
-        """The cursor is on another paper (sent per keystroke: replaceable)."""
+        """The cursor is on another row (sent per keystroke: replaceable)."""
 
         paper_list: PaperList
-        paper: Paper | None
+        row: int
 
         def can_replace(self, message: Message) -> bool:
             return isinstance(message, PaperList.Highlighted)
 
     @dataclass
     class Selected(Message):
-        """The user pressed Enter on (or clicked) a paper."""
+        """The user pressed Enter on (or double-clicked) a row."""
 
         paper_list: PaperList
-        paper: Paper
+        row: int
 
-    def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
-        super().__init__(name=name, id=id)
-        self._papers: Sequence[Paper] = ()
+    def __init__(self, source: RowSource, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._source = source
+        self._rows: Sequence[int] = ()
         self._terms: tuple[str, ...] = ()
-        self._starred: frozenset[str] = frozenset()
-        self._noted: frozenset[str] = frozenset()
         self._empty = ""
         self._row_cache: LRUCache[tuple[int, int, bool], Strip] = LRUCache(1024)
 
-    # State given by the screen ---------------------------------------------
+    # State given by the screen ---------------------------------------------------
 
     @property
-    def papers(self) -> Sequence[Paper]:
-        return self._papers
-
-    @property
-    def terms(self) -> tuple[str, ...]:
-        """The filter terms the rows are highlighted for."""
-        return self._terms
+    def rows(self) -> Sequence[int]:
+        return self._rows
 
     @property
     def current(self) -> Paper | None:
-        return self._papers[self.cursor] if 0 <= self.cursor < len(self._papers) else None
+        if 0 <= self.cursor < len(self._rows):
+            return self._source.paper(self._rows[self.cursor])
+        return None
 
     def show(
-        self,
-        papers: Sequence[Paper],
-        terms: tuple[str, ...] = (),
-        keep: bool = False,
-        empty: str = "",
+        self, rows: Sequence[int], cursor: int, terms: tuple[str, ...] = (), empty: str = ""
     ) -> None:
-        """Show new rows; with ``keep`` the cursor stays on the same paper if
-        it is still there (a cursor at the top stays at the top, so papers
-        arriving while loading do not drag it down). ``empty`` is what to say
-        when there are none."""
-        previous = self.current if self.cursor > 0 else None
-        self._papers, self._terms, self._empty = papers, terms, strip_unsafe(empty)
+        """Show new rows with the cursor on row ``cursor``; ``empty`` is what
+        to say when there are none."""
+        self._rows, self._terms, self._empty = rows, terms, strip_unsafe(empty)
         self._row_cache.clear()
-        self.virtual_size = Size(0, len(papers))
-        cursor = 0
-        if keep and previous is not None:
-            cursor = next((i for i, p in enumerate(papers) if p.id == previous.id), 0)
-        if not keep:
-            self.scroll_to(y=0, animate=False)
+        self.virtual_size = Size(0, len(rows))
         self.cursor = cursor
         self.refresh()
 
-    def set_marks(self, starred: frozenset[str], noted: frozenset[str]) -> None:
-        self._starred, self._noted = starred, noted
+    def refresh_marks(self) -> None:
+        """The user's marks changed: draw the rows again."""
         self._row_cache.clear()
         self.refresh()
 
-    # Cursor ----------------------------------------------------------------
+    def notify_style_update(self) -> None:
+        """A theme or CSS change: rows drawn in the old colours must go."""
+        super().notify_style_update()
+        self._row_cache.clear()
+
+    # Cursor ------------------------------------------------------------------------
 
     def validate_cursor(self, cursor: int) -> int:
-        return max(0, min(cursor, len(self._papers) - 1))
+        return max(0, min(cursor, len(self._rows) - 1))
 
     def watch_cursor(self, previous: int, cursor: int) -> None:
         self._refresh_row(previous)
         self._refresh_row(cursor)
         self.scroll_to_region(Region(0, cursor, 1, 1), animate=False, force=True, immediate=True)
-        self.post_message(self.Highlighted(self, self.current))
+        self.post_message(self.Highlighted(self, cursor))
 
     def action_cursor_up(self) -> None:
         self.cursor -= 1
@@ -162,7 +173,7 @@ class PaperList(ScrollView, can_focus=True):
         self.cursor = 0
 
     def action_last(self) -> None:
-        self.cursor = len(self._papers) - 1
+        self.cursor = len(self._rows) - 1
 
     def action_page_up(self) -> None:
         self.cursor -= max(1, self.scrollable_content_region.height - 1)
@@ -171,12 +182,12 @@ class PaperList(ScrollView, can_focus=True):
         self.cursor += max(1, self.scrollable_content_region.height - 1)
 
     def action_select(self) -> None:
-        if (paper := self.current) is not None:
-            self.post_message(self.Selected(self, paper))
+        if self._rows:
+            self.post_message(self.Selected(self, self.cursor))
 
     def on_click(self, event: events.Click) -> None:
         row = self.scroll_offset.y + event.y
-        if 0 <= row < len(self._papers):
+        if 0 <= row < len(self._rows):
             self.cursor = row
             if event.chain > 1:
                 self.action_select()
@@ -188,51 +199,65 @@ class PaperList(ScrollView, can_focus=True):
         self.refresh_lines(row - self.scroll_offset.y)
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(0, len(self._papers))
+        self.virtual_size = Size(0, len(self._rows))
         self._row_cache.clear()
 
-    # Rendering -------------------------------------------------------------
+    # Rendering -----------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
         row = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
-        if row >= len(self._papers):
-            # The message for an empty list, wrapped to the width from row 1.
-            lines = textwrap.wrap(self._empty, max(width - 4, 8)) if not self._papers else []
-            if 1 <= y <= len(lines):
-                message = self.get_component_rich_style("paper-list--meta", partial=True)
-                strip = Strip([Segment("  " + lines[y - 1], self.rich_style + message)])
-                return strip.crop_extend(0, width, self.rich_style)
-            return Strip.blank(width, self.rich_style)
+        if row >= len(self._rows):
+            return self._empty_line(y, width)
         key = (row, width, row == self.cursor)
         cached = self._row_cache.get(key)
         if cached is not None:
             return cached
-        strip = self._render_row(self._papers[row], width, row == self.cursor)
+        strip = self._render_row(self._source.paper(self._rows[row]), width, row == self.cursor)
         self._row_cache[key] = strip
         return strip
 
+    def _empty_line(self, y: int, width: int) -> Strip:
+        """The message for an empty list, wrapped to the width from row 1."""
+        lines = textwrap.wrap(self._empty, max(width - 4, 8)) if not self._rows else []
+        if 1 <= y <= len(lines):
+            message = self.get_component_rich_style("paper-list--meta", partial=True)
+            strip = Strip([Segment("  " + lines[y - 1], self.rich_style + message)])
+            return strip.crop_extend(0, width, self.rich_style)
+        return Strip.blank(width, self.rich_style)
+
+    def _style(self, name: str, base: Style) -> Style:
+        return base + self.get_component_rich_style(f"paper-list--{name}", partial=True)
+
     def _render_row(self, paper: Paper, width: int, is_cursor: bool) -> Strip:
+        marks = self._source.marks_of(paper.id)
         base = self.rich_style
         if is_cursor:
             base += self.get_component_rich_style("paper-list--cursor")
-        mark = base + self.get_component_rich_style("paper-list--mark", partial=True)
-        meta = base + self.get_component_rich_style("paper-list--meta", partial=True)
-        match = base + self.get_component_rich_style("paper-list--match", partial=True)
-
+        text = self._style("read" if marks.read else "unread", base) if not is_cursor else base
         segments = [
-            Segment(f" {STAR if paper.id in self._starred else ' '}", mark),
-            Segment(f"{NOTE if paper.id in self._noted else ' '} ", mark),
+            Segment(f" {' ' if marks.read else UNREAD}", self._style("unread", base)),
+            Segment(STAR if marks.starred else " ", self._style("mark", base)),
+            Segment(NOTE if marks.note else " ", self._style("mark", base)),
+            Segment((WATCH if marks.watches else " ") + " ", self._style("watch", base)),
         ]
         columns: list[Segment] = []
         if width >= WIDE_ENOUGH_FOR_COLUMNS:
             category = paper.primary_category or next(iter(paper.categories), "")
+            meta = self._style("meta", base)
             columns = [
                 Segment(" " + _fit(paper.short_authors, AUTHOR_WIDTH), meta),
                 Segment(" " + _fit(category, CATEGORY_WIDTH) + " ", meta),
             ]
-        title_width = width - 4 - sum(segment.cell_length for segment in columns)
-        segments += _title_segments(paper.title, self._terms, title_width, base, match)
+        room = width - sum(s.cell_length for s in segments + columns)
+        tags = " ".join(f"#{tag}" for tag in marks.tags)
+        # Tags get what a short title leaves, or at most their share.
+        room_left = room - cell_len(paper.title)
+        tag_width = min(cell_len(tags) + 1, max(room_left, int(room * TAG_SHARE))) if tags else 0
+        match = self._style("match", base)
+        segments += _title_segments(paper.title, self._terms, room - tag_width, text, match)
+        if tags:
+            segments.append(Segment(_fit(" " + tags, tag_width), self._style("tag", base)))
         return Strip(segments + columns).adjust_cell_length(width, base)
 
 

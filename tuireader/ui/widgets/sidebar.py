@@ -1,0 +1,177 @@
+"""The sidebar: the library's lists, saved searches, tags and dates, with counts.
+
+Every entry is a scope; choosing one (cursor or click) shows it. Many dates (a
+real archive has hundreds) are grouped by year and month, the newest month
+open; a day (and a month) lists its categories when the library has several.
+Each entry shows its unread count next to its total.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import groupby
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from tuireader.core.config import SavedSearch
+from tuireader.core.scope import ALL, NOTED, STARRED, UNREAD, Scope
+
+#: Up to this many dates are listed flat, without year and month groups.
+FLAT_DATES = 14
+Counts = Mapping[Scope, tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class SidebarContents:
+    """What the sidebar lists (the counts come separately, and change often)."""
+
+    dates: Sequence[date] = ()
+    #: Per date, its categories (empty when the library has only one).
+    categories: Mapping[date, Sequence[str]] = field(default_factory=dict)
+    tags: Sequence[str] = ()
+    searches: Sequence[SavedSearch] = ()
+
+
+class Sidebar(Tree[Scope | None]):
+    """Choosing an entry changes the list's scope."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("j", "cursor_down", "Down", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    Sidebar { padding: 0 0; }
+    """
+
+    @dataclass
+    class ScopeChosen(Message):
+        sidebar: Sidebar
+        scope: Scope
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("Library", id=id)
+        self.show_root = False
+        self.guide_depth = 2
+        self.auto_expand = True
+        self._entries: dict[Scope, tuple[TreeNode[Scope | None], str]] = {}
+        self._shown: dict[Scope, tuple[int, int] | None] = {}
+        self.contents = SidebarContents()
+
+    def show(self, contents: SidebarContents, counts: Counts, scope: Scope) -> None:
+        """Rebuild the entries; keeps the cursor on ``scope``."""
+        self.clear()
+        self.contents = contents
+        self._entries, self._shown = {}, {}
+        for entry, name in [(ALL, "All papers"), (UNREAD, "Unread"), (STARRED, "★ Starred")]:
+            self._add(self.root, entry, name)
+        self._add(self.root, NOTED, "✎ With notes")
+        if contents.searches:
+            group = self.root.add(Text("Searches", style="bold"), expand=True)
+            for number, search in enumerate(contents.searches, start=1):
+                key = f"{number} " if number <= 9 else "  "
+                mark = "◆ " if search.watch else ""
+                self._add(group, Scope("saved", search.name), f"{key}{mark}{search.name}")
+        if contents.tags:
+            group = self.root.add(Text("Tags", style="bold"), expand=True)
+            for tag in contents.tags:
+                self._add(group, Scope("tag", tag), f"#{tag}")
+        self._add_dates(contents)
+        self.update_counts(counts)
+        self.select_scope(scope)
+
+    def _add_dates(self, contents: SidebarContents) -> None:
+        dates = contents.dates
+        if len(dates) <= FLAT_DATES:
+            for day in dates:
+                self._add_day(self.root, day, f"{day:%Y-%m-%d %a}", contents)
+            return
+        newest = dates[0]
+        for year, in_year in groupby(dates, key=lambda d: d.year):
+            year_node = self.root.add(Text(f"{year}", style="bold"), expand=year == newest.year)
+            for month, in_month in groupby(in_year, key=lambda d: d.month):
+                days = list(in_month)
+                is_open = (year, month) == (newest.year, newest.month)
+                scope = Scope.of_month(year, month)
+                month_node = self._add(year_node, scope, f"{days[0]:%B}", leaf=False)
+                if is_open:
+                    month_node.expand()
+                categories = sorted({c for day in days for c in contents.categories.get(day, ())})
+                for category in categories:
+                    self._add(month_node, Scope.of_month(year, month, category), category)
+                for day in days:
+                    self._add_day(month_node, day, f"{day:%d %a}", contents)
+
+    def _add_day(
+        self, parent: TreeNode[Scope | None], day: date, name: str, contents: SidebarContents
+    ) -> None:
+        categories = contents.categories.get(day, ())
+        node = self._add(parent, Scope.of_day(day), name, leaf=not categories)
+        for category in categories:
+            self._add(node, Scope.of_day(day, category), category)
+
+    def _add(
+        self, parent: TreeNode[Scope | None], scope: Scope, name: str, leaf: bool = True
+    ) -> TreeNode[Scope | None]:
+        node = (
+            parent.add_leaf(Text(name), data=scope)
+            if leaf
+            else parent.add(Text(name), data=scope, expand=False)
+        )
+        self._entries[scope] = (node, name)
+        return node
+
+    def update_counts(self, counts: Counts) -> None:
+        """Relabel the entries whose counts changed (after marks changed)."""
+        for scope, (node, name) in self._entries.items():
+            count = counts.get(scope)
+            if self._shown.get(scope, ()) != count:
+                self._shown[scope] = count
+                node.set_label(_label(name, count, scope.kind == "unread"))
+
+    def select_scope(self, scope: Scope) -> None:
+        """Put the cursor on ``scope``, opening the groups it is in."""
+        entry = self._entries.get(scope)
+        if entry is None:
+            return
+        node = entry[0]
+        parent = node.parent
+        while parent is not None:
+            parent.expand()
+            parent = parent.parent
+        # Expanding renumbers the lines: move once the tree has been rebuilt.
+        self.call_after_refresh(self.move_cursor, node)
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Scope | None]) -> None:
+        event.stop()
+        if event.node.data is not None:
+            self.post_message(self.ScopeChosen(self, event.node.data))
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected[Scope | None]) -> None:
+        event.stop()
+        if event.node.data is not None:
+            self.post_message(self.ScopeChosen(self, event.node.data))
+
+
+def _label(name: str, count: tuple[int, int] | None, unread_only: bool) -> Text:
+    """``name  12/45``: unread of total (bold when some are unread), or the
+    total alone, dimmed, when all are read."""
+    label = Text(name)
+    if count is None:
+        return label
+    total, unread = count
+    if unread_only:
+        label.append(f"  {unread:,}", style="bold" if unread else "dim")
+    elif unread:
+        label.append(f"  {unread:,}", style="bold")
+        label.append(f"/{total:,}", style="dim")
+    else:
+        label.append(f"  {total:,}", style="dim")
+    return label
