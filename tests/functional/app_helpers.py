@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
+import tomli_w
 from textual.pilot import Pilot
 from textual.strip import Strip
+from textual.widgets import Static
 
+from tuireader.core import locations
 from tuireader.core.locations import bundled_samples
 from tuireader.ui.app import ReaderApp
 from tuireader.ui.screens.main import DETAIL_DELAY, MainScreen
@@ -15,7 +19,9 @@ SAMPLES = bundled_samples()
 
 
 async def loaded(pilot: Pilot[None]) -> MainScreen:
-    """Wait until the library is loaded and indexed, and return the main screen."""
+    """Wait until the library is loaded, indexed and counted; return the main screen."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
@@ -25,7 +31,7 @@ async def loaded(pilot: Pilot[None]) -> MainScreen:
 
 
 async def settle(pilot: Pilot[None]) -> None:
-    """Let filter workers finish and their results reach the widgets."""
+    """Let workers finish and their results reach the widgets."""
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
@@ -46,8 +52,41 @@ def visible_rows(screen: MainScreen) -> list[str]:
     return [strip_text(paper_list.render_line(y)) for y in range(paper_list.size.height)]
 
 
+def shown_ids(screen: MainScreen) -> list[str]:
+    """The IDs of the papers the list shows, in order."""
+    return [screen.reader.papers[i].id for i in screen.paper_list.rows]
+
+
+def detail_text(screen: MainScreen) -> str:
+    return str(screen.detail.query_one("#detail-body", Static).render())
+
+
+def status_text(screen: MainScreen) -> str:
+    return str(screen.filter_bar.query_one("#filter-status", Static).render())
+
+
+def notifications(pilot: Pilot[None]) -> list[str]:
+    return [n.message for n in pilot.app._notifications]
+
+
+def write_config(**settings: object) -> None:
+    """Settings for the next app, in the test's own config folder."""
+    path = locations.config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(tomli_w.dumps(settings))
+
+
 def make_app(*paths: str | os.PathLike[str]) -> ReaderApp:
     return ReaderApp([str(path) for path in (paths or (SAMPLES,))])
+
+
+def copy_samples(target: Path) -> Path:
+    """Writable copies of the samples, nesting kept."""
+    for source in sorted(SAMPLES.rglob("*.md")):
+        copy = target / source.relative_to(SAMPLES)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_bytes(source.read_bytes())
+    return target
 
 
 def steady_cursors(pilot: Pilot[None]) -> None:

@@ -1,4 +1,5 @@
-"""The reader driven as a person would, through Textual's Pilot."""
+"""The reader driven as a person would, through Textual's Pilot: browsing,
+filtering, dates, stars, help, palette, links and the data files."""
 
 from __future__ import annotations
 
@@ -8,14 +9,25 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from app_helpers import SAMPLES, detail_follows, loaded, make_app, settle, visible_rows
+from app_helpers import (
+    SAMPLES,
+    detail_follows,
+    detail_text,
+    loaded,
+    make_app,
+    notifications,
+    settle,
+    shown_ids,
+    status_text,
+    visible_rows,
+)
 
 from tuireader.core import locations
 from tuireader.core.library import load_library
+from tuireader.core.scope import ALL, STARRED, Scope
 from tuireader.core.search import SearchIndex
+from tuireader.ui.notify import open_link
 from tuireader.ui.screens.help import HelpScreen
-from tuireader.ui.screens.note import NoteEditor
-from tuireader.ui.widgets.date_sidebar import ALL, STARRED
 
 LIBRARY = load_library([SAMPLES])
 NEWEST, OLDEST = LIBRARY.dates[0], LIBRARY.dates[-1]
@@ -23,21 +35,26 @@ FIRST = LIBRARY.ordered_papers()[0]
 SECOND = LIBRARY.ordered_papers()[1]
 
 
+def marks(row: str) -> str:
+    """The marks column of a row: unread, star, note, watch."""
+    return row[:6]
+
+
 async def test_opens_on_all_papers_with_the_newest_first() -> None:
     async with make_app().run_test(size=(120, 40)) as pilot:
         screen = await loaded(pilot)
-        assert len(screen.paper_list.papers) == 240
-        assert screen.paper_list.current == FIRST
+        assert len(screen.paper_list.rows) == 240
+        assert screen.reader.current == FIRST
         assert FIRST.title[:30] in visible_rows(screen)[0]
-        assert len(screen.sidebar.dates) == 5
-        assert "240 papers" in str(screen.filter_bar.query_one("#filter-count").render())
+        assert len(screen.reader.library.dates) == 5
+        assert status_text(screen) == "240 papers"
 
 
 async def test_cursor_keys_move_and_the_detail_follows() -> None:
     async with make_app().run_test(size=(120, 40)) as pilot:
         screen = await loaded(pilot)
         await pilot.press("j")
-        assert screen.paper_list.current == SECOND
+        assert screen.reader.current == SECOND
         await pilot.press("down", "down", "k")
         assert screen.paper_list.cursor == 2
         await pilot.press("G")
@@ -50,7 +67,19 @@ async def test_cursor_keys_move_and_the_detail_follows() -> None:
         assert screen.paper_list.cursor == 0
         await pilot.press("j")
         await detail_follows(pilot)
-        assert SECOND.title in str(screen.detail.query_one("#detail-body").render())
+        assert SECOND.title in detail_text(screen)
+
+
+async def test_rows_show_author_and_category_when_wide_and_the_title_when_narrow() -> None:
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        row = visible_rows(screen)[0]
+        assert FIRST.title in row  # the whole title fits at 120 columns
+        assert "Taraneh Ghandi et a…" in row and row.rstrip().endswith("cs.CV")
+    async with make_app().run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        row = visible_rows(screen)[0]
+        assert "Ghandi" not in row and FIRST.title[:40] in row
 
 
 async def test_star_is_saved_at_once_and_survives_a_restart() -> None:
@@ -59,40 +88,17 @@ async def test_star_is_saved_at_once_and_survives_a_restart() -> None:
         await pilot.press("s")
         data = tomllib.loads(locations.annotations_file().read_text())
         assert data["papers"][FIRST.id]["starred"] is True
-        assert visible_rows(screen)[0].lstrip().startswith("★")
+        assert "★" in marks(visible_rows(screen)[0])
     async with make_app().run_test() as pilot:
         screen = await loaded(pilot)
-        assert visible_rows(screen)[0].lstrip().startswith("★")
+        assert "★" in marks(visible_rows(screen)[0])
         screen.choose_scope(STARRED)
         await settle(pilot)
-        assert [p.id for p in screen.paper_list.papers] == [FIRST.id]
+        assert shown_ids(screen) == [FIRST.id]
+        assert status_text(screen) == "1 paper"  # singular
         await pilot.press("s")  # unstar
         papers = tomllib.loads(locations.annotations_file().read_text())["papers"]
         assert papers[FIRST.id]["starred"] is False
-
-
-async def test_note_save_cancel_and_delete() -> None:
-    async with make_app().run_test() as pilot:
-        screen = await loaded(pilot)
-        await pilot.press("n")
-        assert isinstance(pilot.app.screen, NoteEditor)
-        await pilot.press(*"Read [this] first", "ctrl+s")
-        assert not isinstance(pilot.app.screen, NoteEditor)
-        saved = tomllib.loads(locations.annotations_file().read_text())
-        assert saved["papers"][FIRST.id]["note"] == "Read [this] first"
-        assert "Read [this] first" in str(screen.detail.query_one("#detail-body").render())
-
-        await pilot.press("n", *" and more", "escape")  # cancelled: unchanged
-        saved = tomllib.loads(locations.annotations_file().read_text())
-        assert saved["papers"][FIRST.id]["note"] == "Read [this] first"
-
-        await pilot.press("n", "ctrl+a")  # select all in the editor, then delete it
-        editor = pilot.app.screen
-        assert isinstance(editor, NoteEditor)
-        editor.query_one("TextArea").text = ""  # type: ignore[attr-defined]
-        await pilot.press("ctrl+s")
-        saved = tomllib.loads(locations.annotations_file().read_text())
-        assert "note" not in saved["papers"][FIRST.id]
 
 
 async def test_filter_narrows_ranks_counts_and_clears() -> None:
@@ -101,17 +107,16 @@ async def test_filter_narrows_ranks_counts_and_clears() -> None:
         screen = await loaded(pilot)
         await pilot.press("slash", *"segmentation")
         await settle(pilot)
-        shown = [p.id for p in screen.paper_list.papers]
+        shown = shown_ids(screen)
         assert shown == [LIBRARY.ordered_ids[i] for i in expected.positions]
         assert 0 < len(shown) < 240
-        count = str(screen.filter_bar.query_one("#filter-count").render())
-        assert count == f"{len(shown)} of 240"
+        assert status_text(screen) == f"{len(shown)} of 240"
         await pilot.press("enter")
         assert screen.paper_list.has_focus and screen.paper_list.cursor == 0
         await pilot.press("slash", "escape")
         await settle(pilot)
         assert screen.filter_bar.value == ""
-        assert len(screen.paper_list.papers) == 240
+        assert len(screen.paper_list.rows) == 240
         assert screen.paper_list.has_focus
 
 
@@ -120,49 +125,50 @@ async def test_filter_with_no_match_says_so() -> None:
         screen = await loaded(pilot)
         await pilot.press("slash", *"qqqzzzxxx")
         await settle(pilot)
-        assert screen.paper_list.papers == []
+        assert len(screen.paper_list.rows) == 0
         rows = visible_rows(screen)
         assert "No paper matches" in rows[1]
         # Wrapped to the list's width, not cut off: every word is on screen.
         shown = " ".join(" ".join(rows).split())
-        assert shown == "No paper matches “qqqzzzxxx” in all papers. Esc clears."
+        assert shown == "No paper matches “qqqzzzxxx” in All papers. Esc clears."
 
 
 async def test_brackets_and_sidebar_switch_dates() -> None:
     async with make_app().run_test(size=(120, 40)) as pilot:
         screen = await loaded(pilot)
         await pilot.press("left_square_bracket")
-        assert screen.scope == NEWEST
-        assert len(screen.paper_list.papers) == len(LIBRARY.by_date[NEWEST])
+        await settle(pilot)
+        assert screen.reader.scope == Scope.of_day(NEWEST)
+        assert len(screen.paper_list.rows) == len(LIBRARY.by_date[NEWEST])
         await pilot.press("left_square_bracket")
-        assert screen.scope == LIBRARY.dates[1]
+        assert screen.reader.scope == Scope.of_day(LIBRARY.dates[1])
         await pilot.press("right_square_bracket")
-        assert screen.scope == NEWEST
+        assert screen.reader.scope == Scope.of_day(NEWEST)
         for _ in range(10):
             await pilot.press("left_square_bracket")
-        assert screen.scope == OLDEST  # stops at the oldest date
+        assert screen.reader.scope == Scope.of_day(OLDEST)  # stops at the oldest date
         screen.sidebar.focus()
         await pilot.press("home")  # "All papers" is the first entry
-        await pilot.pause()
-        assert screen.scope == ALL
+        await settle(pilot)
+        assert screen.reader.scope == ALL
 
 
 async def test_filter_scope_widens_to_all_papers() -> None:
     async with make_app().run_test(size=(120, 40)) as pilot:
         screen = await loaded(pilot)
-        screen.choose_scope(NEWEST)
+        screen.choose_scope(Scope.of_day(NEWEST))
         await pilot.press("slash", *"image", "enter")
         await settle(pilot)
-        on_date = len(screen.paper_list.papers)
-        assert all(NEWEST in p.dates for p in screen.paper_list.papers)
+        on_date = len(screen.paper_list.rows)
+        assert all(NEWEST in LIBRARY.papers[p].dates for p in shown_ids(screen))
         await pilot.press("a")
         await settle(pilot)
-        assert screen.scope == ALL
-        assert len(screen.paper_list.papers) > on_date
+        assert screen.reader.scope == ALL
+        assert len(screen.paper_list.rows) > on_date
 
 
-async def test_help_lists_every_key() -> None:
-    async with make_app().run_test(size=(120, 50)) as pilot:
+async def test_help_lists_every_key_and_the_filter_syntax() -> None:
+    async with make_app().run_test(size=(120, 90)) as pilot:
         await loaded(pilot)
         await pilot.press("question_mark")
         assert isinstance(pilot.app.screen, HelpScreen)
@@ -170,36 +176,48 @@ async def test_help_lists_every_key() -> None:
         for description in (
             "Star or unstar",
             "note",
-            "Filter the list",
+            "Mark the paper read",
+            "Next unread",
+            "Undo",
+            "tags",
             "abstract page",
             "PDF",
-            "clipboard",
             "older",
             "newer",
             "Quit",
             "Command palette",
+            "Read the next paper here",
+            "date:2021-07",
+            "is:unread",
         ):
-            assert description in text
+            assert description in text, description
         await pilot.press("escape")
         assert not isinstance(pilot.app.screen, HelpScreen)
         await pilot.press("f1")
         assert isinstance(pilot.app.screen, HelpScreen)
 
 
-async def test_palette_goes_to_a_date() -> None:
+async def test_palette_goes_to_a_date_and_a_year_lists_its_dates_first() -> None:
     async with make_app().run_test(size=(120, 40)) as pilot:
         screen = await loaded(pilot)
         await pilot.press("ctrl+p", *f"go to date {OLDEST:%Y-%m-%d}")
         await pilot.pause(0.3)
         await pilot.press("enter")
-        await pilot.pause()
-        assert screen.scope == OLDEST
+        await settle(pilot)
+        assert screen.reader.scope == Scope.of_day(OLDEST)
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.2)
+        await pilot.press(*"2021")
+        await pilot.pause(0.3)
+        options = pilot.app.screen.query_one("CommandList")
+        first = [str(options.get_option_at_index(i).prompt) for i in range(3)]  # type: ignore[attr-defined]
+        assert all("2021-" in prompt for prompt in first), first
 
 
 async def test_palette_toggles_the_sidebar() -> None:
     async with make_app().run_test(size=(120, 40)) as pilot:
         screen = await loaded(pilot)
-        await pilot.press("ctrl+p", *"toggle sidebar")
+        await pilot.press("ctrl+p", *"view: sidebar")
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause()
@@ -224,8 +242,8 @@ async def test_open_and_pdf_open_web_links_only(browser_log: Path) -> None:
         await loaded(pilot)
         await pilot.press("o", "p")
         await pilot.pause()
-        pilot.app.open_link("javascript:alert(1)")  # type: ignore[attr-defined]
-        pilot.app.open_link("file:///etc/passwd")  # type: ignore[attr-defined]
+        open_link(pilot.app, "javascript:alert(1)")
+        open_link(pilot.app, "file:///etc/passwd")
         await pilot.pause()
     assert browser_log.read_text().split() == [FIRST.abs_url, FIRST.pdf_url]
 
@@ -240,7 +258,7 @@ async def test_copy_puts_the_abs_url_on_the_clipboard() -> None:
 async def test_empty_folder_says_so(tmp_path: Path) -> None:
     async with make_app(tmp_path).run_test(size=(100, 30)) as pilot:
         screen = await loaded(pilot)
-        assert screen.paper_list.papers == []
+        assert len(screen.paper_list.rows) == 0
         assert "No digests found" in visible_rows(screen)[1]
 
 
@@ -257,8 +275,8 @@ async def test_loading_warnings_are_notified_and_listed(tmp_path: Path) -> None:
     (tmp_path / "notes.md").write_text("# Shopping list\n- milk\n")
     async with make_app(tmp_path).run_test(size=(120, 40)) as pilot:
         screen = await loaded(pilot)
-        assert len(screen.paper_list.papers) == 45
-        assert any("warning" in n.message for n in pilot.app._notifications)
+        assert len(screen.paper_list.rows) == 45
+        assert any("1 loading warning:" in message for message in notifications(pilot))
         await pilot.press("w")
         await pilot.pause()
         log = pilot.app.screen.query_one("Log")
@@ -273,12 +291,12 @@ async def test_sidebar_groups_many_dates_by_year_and_month(tmp_path: Path) -> No
         (tmp_path / f"2021-06-{day:02d}.md").write_text("\n".join(lines) + "\n")
     async with make_app(tmp_path, SAMPLES).run_test(size=(120, 40)) as pilot:
         screen = await loaded(pilot)
-        years = [str(node.label) for node in screen.sidebar.root.children[3:]]
-        assert years == ["2022", "2021", "2020"]
-        month_2021 = [str(n.label).split()[0] for n in screen.sidebar.root.children[4].children]
-        assert month_2021 == ["July", "June", "March", "January"]
+        groups = [str(node.label) for node in screen.sidebar.root.children[4:]]
+        assert groups == ["2022", "2021", "2020"]
+        months = [str(n.label).split()[0] for n in screen.sidebar.root.children[5].children]
+        assert months == ["July", "June", "March", "January"]
         await pilot.press("left_square_bracket", "left_square_bracket")
-        assert screen.scope == date(2021, 7, 21)
+        assert screen.reader.scope == Scope.of_day(date(2021, 7, 21))
 
 
 async def test_a_damaged_annotations_file_is_moved_aside_and_named() -> None:
@@ -289,7 +307,7 @@ async def test_a_damaged_annotations_file_is_moved_aside_and_named() -> None:
         await loaded(pilot)
         moved = list(path.parent.glob("annotations.corrupt-*.toml"))
         assert len(moved) == 1 and moved[0].read_text() == "version = 1\n[papers.\n"
-        assert any(str(moved[0]) in n.message for n in pilot.app._notifications)
+        assert any(str(moved[0]) in message for message in notifications(pilot))
         await pilot.press("s")  # and the reader goes on, on a fresh file
         assert tomllib.loads(path.read_text())["papers"][FIRST.id]["starred"] is True
 
@@ -307,7 +325,7 @@ async def test_a_failed_save_is_reported_kept_and_retried(
         errors = [n for n in pilot.app._notifications if n.severity == "error"]
         assert errors and str(path) in errors[-1].message
         assert path.read_bytes() == saved  # the file on disk is whole and unchanged
-        assert visible_rows(screen)[1].lstrip().startswith("★")  # the star is kept
+        assert "★" in marks(visible_rows(screen)[1])  # the star is kept
         file_size_limit(resource.getrlimit(resource.RLIMIT_FSIZE)[1])  # space again: retried
         await pilot.press("j", "s")
         starred = tomllib.loads(path.read_text())["papers"]

@@ -47,15 +47,16 @@ class DateCommands(Provider):
         for n, (title, callback, help_text) in enumerate(self._dates()):
             day = title.removeprefix("Go to date: ")
             if prefix and day.lower().startswith(prefix):
-                # "2021" lists 2021's dates, newest first, before any fuzzy match.
-                score = 1.0 - n / 1_000_000
+                # "2021" lists 2021's dates, newest first, before any fuzzy
+                # match (whose scores are not bounded: these are far above).
+                score = 1e9 - n
                 shown = Text(title)
                 shown.stylize(
                     "bold underline", len("Go to date: "), len("Go to date: ") + len(prefix)
                 )
                 yield Hit(score, shown, callback, help=help_text)
             elif (score := matcher.match(title)) > 0:
-                yield Hit(score * 0.5, matcher.highlight(title), callback, help=help_text)
+                yield Hit(score, matcher.highlight(title), callback, help=help_text)
 
 
 class SearchCommands(Provider):

@@ -23,7 +23,7 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen {
         align: center middle;
         & > VerticalScroll {
-            width: 76; max-width: 95%; height: 90%; max-height: 44;
+            width: 90; max-width: 95%; height: 90%;
             border: thick $primary; background: $surface; padding: 0 1;
         }
     }

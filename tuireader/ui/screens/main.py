@@ -73,8 +73,8 @@ class MainScreen(Actions, Screen[None]):
         _key("p", "open_pdf", "PDF", "Open the paper's PDF in the browser."),
         _key("y", "copy_link", "Copy link", "Copy the abstract page's URL."),
         _key("e", "export", "Export", "Export the list or the starred papers to a file."),
-        _key("left_square_bracket", "step_date(1)", "Older date", "Show the previous date."),
-        _key("right_square_bracket", "step_date(-1)", "Newer date", "Show the next date."),
+        _key("left_square_bracket", "step_date(1)", "Older date", "The previous (older) date."),
+        _key("right_square_bracket", "step_date(-1)", "Newer date", "The next (newer) date."),
         _key("a", "widen", "All papers", "Search every paper, not just this list."),
         *(
             _key(str(n), f"saved_search({n})", "Saved search", "Show saved search 1 to 9.")
