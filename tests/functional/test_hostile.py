@@ -62,11 +62,13 @@ async def test_hostile_text_renders_literally_and_safely(
         store.set_note(f"2301.{number:05d}", "note [red]x[/] \x1b[2J\u202e [@click=app.quit]q[/]")
     async with make_app(hostile_digest(tmp_path)).run_test(size=size) as pilot:
         screen = await loaded(pilot)
-        papers = screen.paper_list.papers
+        papers = [screen.reader.paper(i) for i in screen.paper_list.rows]
         assert len(papers) == len(MARKUP) + len(CONTROLS) + 1
         by_title = {paper.title for paper in papers}
         for text in MARKUP:
             assert text in by_title  # brackets kept exactly as written
+        rows = "\n".join(visible_rows(screen))
+        assert "Segment [red]Anything[/] and [/]"[:20] in rows
         for row in range(len(papers)):
             screen.paper_list.cursor = row
             await pilot.press("s")  # the toast carries the title too
@@ -76,8 +78,6 @@ async def test_hostile_text_renders_literally_and_safely(
             rendered = [strip_text(strip) for strip in strips] + visible_rows(screen)
             for line in rendered:
                 assert not UNSAFE.search(line), repr(line)
-        rows = "\n".join(visible_rows(screen))
-        assert "Segment [red]Anything[/] and [/]"[:20] in rows or size[0] < 100
 
         await pilot.click("#papers", offset=(10, 5))  # the [@click=app.quit] row
         await pilot.click("#detail", offset=(3, 1))

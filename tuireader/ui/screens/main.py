@@ -93,7 +93,8 @@ class MainScreen(Actions, Screen[None]):
         self.reader = reader
         self.loader = Loader(self, paths, parse)
         self.is_loading = True
-        self._resume: ReaderState | None = state
+        #: Where to put the cursor once its paper is loaded (until the user moves).
+        self._resume: ReaderState | None = state if state.paper else None
         self._search_counts: dict[str, tuple[int, int]] = {}
         self._pending_timers: dict[str, Timer] = {}
         reader.restore(state)
@@ -326,7 +327,10 @@ class MainScreen(Actions, Screen[None]):
 
     @on(PaperList.Highlighted)
     def _highlighted(self, event: PaperList.Highlighted) -> None:
-        self.reader.cursor_to(event.row)
+        before = self.reader.cursor_id
+        paper = self.reader.cursor_to(event.row)
+        if paper is not None and before is not None and paper.id != before:
+            self._resume = None  # the user moved: no jumping back to where they were
         self._later("detail", DETAIL_DELAY, self._show_detail)
 
     def _show_detail(self, keep_scroll: bool = False) -> None:

@@ -26,7 +26,8 @@ from tuireader.core.text import strip_unsafe
 
 
 class PaperDetail(VerticalScroll, can_focus=True):
-    """Title, authors, tags, note, facts, abstract and links."""
+    """Title, authors, tags, note, abstract, facts and links: what one reads
+    first comes first, so even at 80×24 the abstract's first lines show."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("J", "step(1)", "Next paper", tooltip="Read the next paper here."),
@@ -111,18 +112,17 @@ def render_paper(paper: Paper, marks: PaperMarks, texts: tuple[QueryText, ...] =
         _highlighted(text, strip_unsafe(marks.note), terms_for(texts, "note"), "")
         text.append("\n")
     text.append("\n")
-    for name, value in facts(paper):
-        text.append(f"{name:<11}", style="dim")
-        text.append(f"{value}\n")
-    if not marks.read:
-        text.append(f"{'':<11}", style="dim")
-        text.append("unread\n", style="bold")
-    text.append("\n")
     if paper.abstract:
         _highlighted(text, paper.abstract, terms_for(texts, "abstract"), "")
     else:
         text.append("(no abstract in the digest)", style="dim")
     text.append("\n\n")
+    for name, value in facts(paper):
+        text.append(f"{name:<11}", style="dim")
+        text.append(f"{value}\n")
+    text.append(f"{'':<11}", style="dim")
+    text.append("read\n" if marks.read else "unread\n", style="dim" if marks.read else "bold")
+    text.append("\n")
     text.append("Links\n", style="bold")
     for label, url in [("abs", paper.abs_url), ("pdf", paper.pdf_url)] + [
         ("", link) for link in paper.links

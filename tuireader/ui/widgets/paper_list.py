@@ -64,6 +64,7 @@ class PaperList(ScrollView, can_focus=True):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "paper-list--cursor",
         "paper-list--match",
+        "paper-list--new",
         "paper-list--unread",
         "paper-list--read",
         "paper-list--mark",
@@ -83,7 +84,8 @@ class PaperList(ScrollView, can_focus=True):
             text-style: bold;
         }
         & > .paper-list--match { color: $text-accent; text-style: bold underline; }
-        & > .paper-list--unread { color: $text-primary; }
+        & > .paper-list--new { color: $text-accent; }
+        & > .paper-list--unread { text-style: bold; }
         & > .paper-list--read { color: $text-muted; }
         & > .paper-list--mark { color: $text-warning; }
         & > .paper-list--watch { color: $text-success; }
@@ -236,7 +238,7 @@ class PaperList(ScrollView, can_focus=True):
             base += self.get_component_rich_style("paper-list--cursor")
         text = self._style("read" if marks.read else "unread", base) if not is_cursor else base
         segments = [
-            Segment(f" {' ' if marks.read else UNREAD}", self._style("unread", base)),
+            Segment(f" {' ' if marks.read else UNREAD}", self._style("new", base)),
             Segment(STAR if marks.starred else " ", self._style("mark", base)),
             Segment(NOTE if marks.note else " ", self._style("mark", base)),
             Segment((WATCH if marks.watches else " ") + " ", self._style("watch", base)),

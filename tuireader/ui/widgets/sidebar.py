@@ -48,7 +48,7 @@ class Sidebar(Tree[Scope | None]):
     ]
 
     DEFAULT_CSS = """
-    Sidebar { padding: 0 0; }
+    Sidebar { padding: 0 0; overflow-x: hidden; }
     """
 
     @dataclass
@@ -91,7 +91,7 @@ class Sidebar(Tree[Scope | None]):
         dates = contents.dates
         if len(dates) <= FLAT_DATES:
             for day in dates:
-                self._add_day(self.root, day, f"{day:%Y-%m-%d %a}", contents)
+                self._add_day(self.root, day, f"{day:%Y-%m-%d}", contents)
             return
         newest = dates[0]
         for year, in_year in groupby(dates, key=lambda d: d.year):
@@ -161,17 +161,17 @@ class Sidebar(Tree[Scope | None]):
 
 
 def _label(name: str, count: tuple[int, int] | None, unread_only: bool) -> Text:
-    """``name  12/45``: unread of total (bold when some are unread), or the
+    """``name 12/45``: unread of total (bold when some are unread), or the
     total alone, dimmed, when all are read."""
     label = Text(name)
     if count is None:
         return label
     total, unread = count
     if unread_only:
-        label.append(f"  {unread:,}", style="bold" if unread else "dim")
+        label.append(f" {unread:,}", style="bold" if unread else "dim")
     elif unread:
-        label.append(f"  {unread:,}", style="bold")
+        label.append(f" {unread:,}", style="bold")
         label.append(f"/{total:,}", style="dim")
     else:
-        label.append(f"  {total:,}", style="dim")
+        label.append(f" {total:,}", style="dim")
     return label
