@@ -96,6 +96,7 @@ _TRANSPARENT = frozenset(
 )
 # Macros that are a letter: the space after them is TeX's, not a word break.
 _LETTERS = frozenset("i j l L o O ss ae AE oe OE aa AA".split())
+_NOT_WORD = frozenset(("", " ", "\n", "~"))
 _DASHES = {2: "\N{EN DASH}", 3: "\N{EM DASH}"}
 
 # --- Scripts and math spacing ---------------------------------------------------------
@@ -317,7 +318,7 @@ class _Scan:
         # A tie (~) between two words is a space; "~1%" and "0.5 ~ 0.8" are prose.
         before = text[match.start() - 1 : match.start()]
         following = text[after : after + 1]
-        tie = before and following and not before.isspace() and not following.isspace()
+        tie = before not in _NOT_WORD and following not in _NOT_WORD
         return (" " if tie and not (before.isdigit() and following.isdigit()) else "~"), after
 
     def _punctuation(self, kind: str | None, match: re.Match[str]) -> str:
@@ -363,8 +364,11 @@ class _Scan:
         converted = _piece(source)
         if converted is None:
             return source, stop
-        if stop == after and (not converted or name in _LETTERS):
-            # TeX eats the space after a control word: "Sk\l odowska", "{\it et al.}".
+        if stop == after and (
+            not converted or name in _LETTERS or (len(converted) == 1 and not converted.isalnum())
+        ):
+            # TeX eats the space after a control word: "Sk\l odowska", "{\it et al.}",
+            # "a\textbackslash b". Not after a word or a Greek letter in prose.
             stop = _SPACES.match(text, stop, end).end()  # type: ignore[union-attr]
         return converted, stop
 
@@ -482,6 +486,12 @@ def _math_to_text(source: str, depth: int) -> str:
         text = _to_text("$" + _escape_percent(source) + "$")
         if scripts:
             text = _PRIVATE_USE.sub(lambda m: scripts[ord(m.group()) - _PLACEHOLDER_BASE], text)
+    return _finish_math(text)
+
+
+def _finish_math(text: str) -> str:
+    """Spacing as TeX shows math: one space at most, none inside brackets, and
+    operators spaced on both sides or neither."""
     text = " ".join(text.split())
     if " " in text:
         text = _TIGHT.sub("", text)
@@ -730,7 +740,7 @@ def _arg(node: Any, l2tobj: Any, index: int) -> str:
     args = node.nodeargd.argnlist if node.nodeargd and node.nodeargd.argnlist else []
     if index >= len(args) or args[index] is None:
         return ""
-    return " ".join(str(l2tobj.nodelist_to_text([args[index]])).split())
+    return _TIGHT.sub("", " ".join(str(l2tobj.nodelist_to_text([args[index]])).split()))
 
 
 def _grouped(text: str) -> str:
