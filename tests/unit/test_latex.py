@@ -423,6 +423,56 @@ def test_symbol_fast_path_agrees_with_pylatexenc(math: str) -> None:
 
 def test_caches_are_bounded() -> None:
     info = latex.cache_info()
-    assert info["math"]["maxsize"] and info["piece"]["maxsize"]
+    assert all(cache["maxsize"] for cache in info.values())
     latex_to_text(r"$\gamma$ and $\gamma$")
-    assert latex.cache_info()["math"]["hits"] > info["math"]["hits"]
+    assert latex.cache_info()["inline"]["hits"] > info["inline"]["hits"]
+
+
+def test_numbers_share_a_cache_entry() -> None:
+    latex.cache_clear()
+    assert latex_to_text(r"$98.1\pm 0.1\%$ and $97.3\pm 0.5\%$") == "98.1 ± 0.1% and 97.3 ± 0.5%"
+    assert latex.cache_info()["math"]["currsize"] == 1
+
+
+_NUMBERED_MATH = st.lists(
+    st.sampled_from(
+        [
+            r"\pm",
+            r"\frac{",
+            "}{",
+            "}",
+            r"\mathbb{",
+            r"\mathbbm{",
+            r"\sqrt[",
+            "]",
+            "^",
+            "_",
+            r"\!",
+            r"\phantom{",
+            r"\text{",
+            r"\times",
+            r"\LaTeXe",
+            "x",
+            " ",
+            ".",
+            "-",
+            "1",
+            "0",
+            "10",
+            "2",
+            "007",
+            r"\hat{",
+            r"\mathcal{",
+        ]
+    ),  # fmt: skip
+    min_size=1,
+    max_size=10,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(math=_NUMBERED_MATH)
+def test_conversion_by_shape_is_conversion(math: str) -> None:
+    """Converting "0.0\\pm 0.0" and putting the numbers back is converting
+    "98.1\\pm 0.1"."""
+    assert latex._math_by_shape(math) == latex._math.__wrapped__(math)

@@ -39,6 +39,8 @@ MAX_TEXT_LENGTH = 20_000
 _MAX_PIECE = 400
 #: Deepest brace nesting converted; deeper groups are kept as written.
 _MAX_DEPTH = 12
+#: Tokens looked at to close a group before pairing the whole text's braces.
+_LOOKAHEAD_TOKENS = 16
 #: Memoised pieces: the common snippets are a few hundred, and a miss costs
 #: pylatexenc's ~50-150 µs.
 _CACHE_SIZE = 8192
@@ -50,6 +52,10 @@ _CACHE_SIZE = 8192
 # outside math they are kept as written, and math needs a "$".
 # Single characters first: their search is a memchr, ten times faster.
 _TRIGGERS = ("$", "\\", "{", "~", "`", "--")
+_DASH_TRIGGER = _TRIGGERS.index("--")
+# sre finds a literal twice as fast as str's "in" does for two characters.
+_DOUBLE_DASH = re.compile("--").search
+_ANY_TRIGGER = re.compile(r"[$\\{~`]|--|''|://").search
 _URL_TRIGGER = "http"
 _QUOTE_TRIGGER = "''"
 #: What strip_unsafe removes from ASCII text: controls but the newline, and DEL.
@@ -76,7 +82,8 @@ _PIECE = re.compile(
     r"|https?://[^\s<>\"'`{}]+(?P<url>)"
 )
 _MACRO_NAME = re.compile(r"\\(?:[A-Za-z]+|.)", re.DOTALL)
-_BRACE_TOKEN = re.compile(r"\\.|[{}\n]", re.DOTALL)
+# Braces, and what makes a brace not one: an escape (\{) or an escaped backslash.
+_BRACE_TOKEN = re.compile(r"\\[\\{}]|[{}\n]")
 _OPTIONAL_ARG = re.compile(r"\[[^\[\]{}\n]{0,100}\]")
 _SPACES = re.compile(r"[ \t]*")
 
@@ -134,14 +141,16 @@ _NOT_SYMBOLS_ONLY = re.compile(r"[\^_{}&~#$`]|\\[\^_{}&~#$`'\"=.]")
 _MATH_MACRO = re.compile(r"\\(?:([A-Za-z]+)(\s*)|([^A-Za-z]))", re.DOTALL)
 # Spaces TeX would not show either: inside brackets, after a prefix symbol.
 _TIGHT = re.compile(r"(?<=[(\[{⟨∂∇√¬]) | (?=[)\]}⟩,;])")
+_DIGIT_RUN = re.compile(r"([0-9]+)")
 _PERCENT = re.compile(r"\\.|%", re.DOTALL)
 
 
 def has_latex(text: str) -> bool:
     """Could ``text`` hold LaTeX worth converting?
 
-    A few substring searches and no regex: it runs on every title and abstract
-    at parse time and is False for most. ``^`` and ``_`` alone do not count:
+    A few substring searches (memchr for single characters, sre's literal
+    search for "--", twice as fast as ``in``): it runs on every title and
+    abstract at parse time and is False for most. ``^`` and ``_`` alone do not count:
     outside ``$…$`` they are kept as written (``snake_case``); nor does a
     closing ``''`` without an opening "``".
     """
@@ -151,7 +160,7 @@ def has_latex(text: str) -> bool:
         or "{" in text
         or "~" in text
         or ("`" in text and "``" in text)
-        or "--" in text
+        or _DOUBLE_DASH(text) is not None
     )
 
 
@@ -163,15 +172,27 @@ def latex_to_text(text: str) -> str:
     safe for the terminal (``strip_unsafe``), whatever macros the input used.
     """
     try:
-        text = _strip_unsafe(text)
-        if len(text) > MAX_TEXT_LENGTH or not has_latex(text):
+        # strip_unsafe, tested faster for clean ASCII (nearly every text):
+        # str.isprintable looks each character up in the Unicode database,
+        # deleting ASCII controls from the bytes is a table lookup, 3x faster.
+        # Inlined, as the checks below: this runs on every title and abstract.
+        if not text.isascii():
+            text = strip_unsafe(text)
+        else:
+            encoded = text.encode("ascii")
+            if len(encoded.translate(None, _ASCII_UNSAFE)) != len(encoded):
+                text = strip_unsafe(text)
+        if len(text) > MAX_TEXT_LENGTH:
             return text
         # Every piece of the result is safe: the prose is the cleaned input,
         # and each converted piece went through strip_unsafe when it was made
         # (and cached), so the whole text is not searched again.
-        converted = _dollars_only(text)
-        if converted is not None:
-            return converted
+        if "$" in text:
+            converted = _dollars_only(text)
+            if converted is not None:
+                return converted
+        elif not has_latex(text):
+            return text
         scan = _Scan(text)
         converted = scan.convert(0, len(text), 0)
         return _tidy(converted, text) if scan.loose else converted
@@ -186,54 +207,71 @@ def _dollars_only(text: str) -> str | None:
     find (a test checks they agree); None sends anything less plain (escaped
     or unpaired dollars, money, other LaTeX in the prose) to the scanner.
     """
-    if "~" in text or "`" in text or "--" in text:
+    if "~" in text or "`" in text or _DOUBLE_DASH(text) is not None:
         return None
     parts = text.split("$")
     count = len(parts)
     if count % 2 == 0:
         return None
-    for index in range(0, count, 2):
-        if "\\" in parts[index] or "{" in parts[index]:
-            return None
-    for index in range(1, count, 2):
-        math = parts[index]
-        if (
-            not math
-            or math[0].isspace()
-            or math[-1].isspace()
-            or math[-1] == "\\"
-            or len(math) > _MAX_PIECE
-            or "\n" in math
-            or (parts[index + 1][:1].isdigit() and "\\" not in math)
-        ):
-            return None
-        converted = _math(math)
-        if not converted:
-            return None
-        parts[index] = converted
+    prose = "".join(parts[::2])
+    if "\\" in prose or "{" in prose:
+        return None
+    maths = parts[1::2]
+    converted = list(map(_inline_math, maths))  # the loops in C: this runs on every span
+    if None in converted or "" in converted:
+        return None
+    for following in parts[2::2]:
+        if following[:1].isdigit():  # rare: a closing dollar before a digit
+            for math, after in zip(maths, parts[2::2], strict=True):
+                if after[:1].isdigit() and "\\" not in math:
+                    return None  # money: "$5-$10"
+            break
+    parts[1::2] = converted  # type: ignore[assignment]  # no None left
     return "".join(parts)
 
 
-def _strip_unsafe(text: str) -> str:
-    """strip_unsafe, with a faster test for clean ASCII (nearly every text).
+@lru_cache(maxsize=_CACHE_SIZE)
+def _inline_math(math: str) -> str | None:
+    """The body between two dollars as text; None if it is no inline math.
 
-    ``str.isprintable`` looks every character up in the Unicode database;
-    deleting the ASCII controls from the bytes is a table lookup, twice as fast.
+    Memoised whole, the commonest lookup: ``$\\alpha$``, ``$\\ell_1$`` recur.
     """
-    if text.isascii():
-        encoded = text.encode("ascii")
-        if len(encoded.translate(None, _ASCII_UNSAFE)) == len(encoded):
-            return text
-    return strip_unsafe(text)
+    if (
+        not math
+        or math[0].isspace()
+        or math[-1].isspace()
+        or math[-1] == "\\"
+        or len(math) > _MAX_PIECE
+        or "\n" in math
+    ):
+        return None
+    return _math_by_shape(math)
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _math_text(math: str) -> str | None:
+    """A math body as text, memoised as written (and by shape behind)."""
+    return _math_by_shape(math)
 
 
 def cache_info() -> dict[str, Any]:
     """Hits and misses of the piece caches, for benchmarks."""
-    return {"math": _math.cache_info()._asdict(), "piece": _piece.cache_info()._asdict()}
+    caches = {
+        "inline": _inline_math,
+        "math_text": _math_text,
+        "shape": _shape_text,
+        "math": _math,
+        "piece": _piece,
+        "script": _script_text,
+    }
+    return {name: cache.cache_info()._asdict() for name, cache in caches.items()}
 
 
 def cache_clear() -> None:
     """Forget memoised pieces (benchmarks measure cold conversions)."""
+    _inline_math.cache_clear()
+    _math_text.cache_clear()
+    _shape_text.cache_clear()
     _math.cache_clear()
     _piece.cache_clear()
     _script_text.cache_clear()
@@ -245,8 +283,8 @@ def cache_clear() -> None:
 class _Scan:
     """One text being converted: the pieces are found left to right.
 
-    Braces are paired once per text, lazily (most texts only have braces
-    inside math, which pylatexenc pairs itself).
+    Braces are paired lazily (most texts only have braces inside math,
+    which pylatexenc pairs itself).
     """
 
     __slots__ = ("text", "loose", "_triggers", "_pairs")
@@ -268,10 +306,17 @@ class _Scan:
         text = self.text
         if depth > _MAX_DEPTH:
             return text[start:end]
+        if end - start < 64 and _ANY_TRIGGER(text, start, end) is None:
+            return text[start:end]  # \emph{word}: one search, not one per trigger
         find = text.find
         triggers = self._triggers
+        nowhere = end + 1
         # Where each trigger occurs next (end: nowhere); the nearest is a candidate.
-        upcoming = [find(trigger, start, end) % (end + 1) for trigger in triggers]
+        upcoming = [
+            find(trigger, start, end) % nowhere if trigger != "--" else 0 for trigger in triggers
+        ]
+        dash = _DOUBLE_DASH(text, start, end)  # sre finds "--" twice as fast as str.find
+        upcoming[_DASH_TRIGGER] = dash.start() if dash else end
         out: list[str] = []
         pos = start
         while (candidate := min(upcoming)) < end:
@@ -284,9 +329,13 @@ class _Scan:
                 if not replacement or replacement[0] == " " or replacement[-1] == " ":
                     self.loose = True
             out.append(replacement)
-            for index, found in enumerate(upcoming):
-                if found < pos:
-                    upcoming[index] = find(triggers[index], pos, end) % (end + 1)
+            while (behind := min(upcoming)) < pos:  # the triggers the piece went past
+                index = upcoming.index(behind)
+                if index == _DASH_TRIGGER:
+                    dash = _DOUBLE_DASH(text, pos, end)
+                    upcoming[index] = dash.start() if dash else end
+                else:
+                    upcoming[index] = find(triggers[index], pos, end) % nowhere
         out.append(text[pos:end])
         return "".join(out)
 
@@ -306,12 +355,12 @@ class _Scan:
             math = match.group(kind)
             if kind != "inline" and "$" in math:
                 return text[match.start() : after], after
-            converted = _math(math)
+            converted = _math_text(math)
             return (text[match.start() : after] if converted is None else converted), after
         if kind == "macro":
             return self._macro(match, end, depth)
         if kind == "brace":
-            close = self.pairs().get(match.start(), end)
+            close = self.closing(match.start(), end)
             if close >= end:
                 return "{", after
             return self.convert(after, close, depth + 1), close + 1
@@ -379,7 +428,7 @@ class _Scan:
         if arg >= end:
             return text[start:after], after
         if text[arg] == "{":
-            close = self.pairs().get(arg, end)
+            close = self.closing(arg, end)
             if close >= end or close - start > _MAX_PIECE:
                 return text[start:after], after
             stop = close + 1
@@ -409,7 +458,7 @@ class _Scan:
                     break
                 pos = optional.end()
             elif text[pos] == "{":
-                close = self.pairs().get(pos, end)
+                close = self.closing(pos, end)
                 if close >= end:
                     break
                 groups.append((pos + 1, close))
@@ -418,26 +467,47 @@ class _Scan:
                 break
         return groups, pos
 
-    def pairs(self) -> dict[int, int]:
-        """Opening brace position to its closing brace, for balanced pairs.
+    def closing(self, brace: int, end: int) -> int:
+        """Where the group opened at ``brace`` closes, or ``end`` if not before it.
 
         Escaped braces do not count and a line break closes nothing: a group
-        never spans paragraphs.
+        never spans paragraphs. Most groups are short and found by looking
+        ahead a few tokens; past that, every brace of the text is paired once
+        (a stack, linear), so ten thousand "{" cost one pass, not a pass each.
         """
         if self._pairs is None:
-            pairs: dict[int, int] = {}
-            stack: list[int] = []
-            for token in _BRACE_TOKEN.finditer(self.text):
+            depth = 0
+            for count, token in enumerate(_BRACE_TOKEN.finditer(self.text, brace, end)):
                 char = token.group()
                 if char == "{":
-                    stack.append(token.start())
+                    depth += 1
                 elif char == "}":
-                    if stack:
-                        pairs[stack.pop()] = token.start()
+                    depth -= 1
+                    if depth == 0:
+                        return token.start()
                 elif char == "\n":
-                    stack.clear()
-            self._pairs = pairs
-        return self._pairs
+                    return end
+                if count == _LOOKAHEAD_TOKENS:
+                    self._pairs = self._pair_all()
+                    break
+            else:
+                return end
+        close = self._pairs.get(brace, end)
+        return close if close < end else end
+
+    def _pair_all(self) -> dict[int, int]:
+        pairs: dict[int, int] = {}
+        stack: list[int] = []
+        for token in _BRACE_TOKEN.finditer(self.text):
+            char = token.group()
+            if char == "{":
+                stack.append(token.start())
+            elif char == "}":
+                if stack:
+                    pairs[stack.pop()] = token.start()
+            elif char == "\n":
+                stack.clear()
+        return pairs
 
 
 def _tidy(converted: str, original: str) -> str:
@@ -463,6 +533,31 @@ def _piece(source: str) -> str | None:
         return strip_unsafe(" ".join(_to_text(_escape_percent(source)).split()))
     except Exception:  # noqa: BLE001 - pylatexenc on hostile input
         return None
+
+
+def _math_by_shape(source: str) -> str | None:
+    """The math as text, memoised by shape: the numbers are put back after.
+
+    ``98.1\\pm 0.1\\%`` and ``97.3\\pm 0.5\\%`` are one cache entry, every run
+    of digits a "0" while converting. Only for math of characters and symbol
+    macros, where a digit is just a character: in a script (``x^{10}`` is
+    x¹⁰) or under an accent (``\\hat{10}`` is 1̂0̂) it is not, and such math
+    keeps an entry of its own. If the zeros do not come back one for one,
+    the math is converted as it is.
+    """
+    pieces = _DIGIT_RUN.split(source)
+    if len(pieces) == 1:
+        return _math(source)
+    converted = _shape_text("0".join(pieces[::2]))
+    if converted is _NOT_A_SHAPE:
+        return _math(source)
+    if converted is None:
+        return None
+    parts = converted.split("0")
+    if len(parts) != len(pieces) // 2 + 1:
+        return _math(source)
+    pieces[::2] = parts
+    return "".join(pieces)
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
@@ -502,6 +597,25 @@ def _finish_math(text: str) -> str:
     return text.strip()
 
 
+_NOT_A_SHAPE = "\N{REPLACEMENT CHARACTER}not a shape"
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _shape_text(shape: str) -> str | None:
+    """Math with its numbers zeroed, as text; _NOT_A_SHAPE where digits matter."""
+    return _math(shape) if _symbols_and_characters(shape) else _NOT_A_SHAPE
+
+
+def _symbols_and_characters(source: str) -> bool:
+    """Whether _symbols_only can convert this math (without converting it)."""
+    if _NOT_SYMBOLS_ONLY.search(source) or "--" in source or "''" in source:
+        return False
+    symbols = _pylatexenc()[2]
+    return all(
+        (macro.group(1) or macro.group(3)) in symbols for macro in _MATH_MACRO.finditer(source)
+    )
+
+
 def _symbols_only(source: str) -> str | None:
     """Math of plain characters and symbol macros, converted without pylatexenc.
 
@@ -519,7 +633,9 @@ def _symbols_only(source: str) -> str | None:
         symbol = symbols.get(macro.group(1) or macro.group(3))
         if symbol is None:
             return None
-        out.append(source[pos : macro.start()])
+        chars = source[pos : macro.start()]
+        if not chars.isspace():  # pylatexenc drops blank text between macros
+            out.append(chars)
         out.append(symbol)
         # pylatexenc keeps the space after a control word before characters.
         if macro.group(2) and macro.end() < len(source) and source[macro.end()] != "\\":
