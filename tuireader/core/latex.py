@@ -22,7 +22,6 @@ pathological input degrades to the input rather than raising or hanging.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Callable
 from functools import cache, lru_cache
@@ -355,7 +354,9 @@ class _Scan:
             math = match.group(kind)
             if kind != "inline" and "$" in math:
                 return text[match.start() : after], after
-            converted = _math_text(math)
+            # Inline math shares the fast path's cache; both keep math over
+            # _MAX_PIECE characters as written.
+            converted = _inline_math(math) if kind == "inline" else _math_text(math)
             return (text[match.start() : after] if converted is None else converted), after
         if kind == "macro":
             return self._macro(match, end, depth)
@@ -753,6 +754,8 @@ def _pylatexenc() -> tuple[Any, Any, dict[str, str]]:
     need it. Its loggers are silenced: it warns on every malformed macro, and a
     warning on stderr would scribble over the TUI.
     """
+    import logging
+
     from pylatexenc import latexwalker
     from pylatexenc.latex2text import (
         LatexNodes2Text,
