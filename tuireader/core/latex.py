@@ -5,18 +5,38 @@ arXiv metadata is written in LaTeX: ``$\\alpha$-divergence``, ``Schr\\"odinger``
 ``α-divergence``, ``Schrödinger``, ``et al.``, ``98.1 ± 0.1%``.
 
 Most text has no LaTeX at all, and the rest has a few short pieces in plain
-prose, so the text is not handed to a LaTeX parser whole: a scanner finds the
-pieces that need converting (``$…$`` spans, macros, accents, braced groups,
-``--``, ``~``, quotes), keeps everything between them exactly as written, and
-converts each piece with pylatexenc's ``LatexNodes2Text``, memoised because the
-same pieces (``$\\pm$``, ``$\\alpha$``) recur constantly. Prose rules differ from
-TeX's where TeX's would hurt: ``_`` and ``^`` are scripts only inside math
-(``snake_case`` stays), ``%`` is a percent sign and never a comment, a ``$``
-only opens math as Pandoc decides (``costs $5 and $10`` stays), and a ``~``
-only becomes a space between two words (``by ~1%`` stays).
+prose, so the text is never handed to a LaTeX parser whole: the pieces that
+need converting (``$…$`` spans, macros, accents, braced groups, ``--``, ``~``,
+quotes) are found by substring search, everything between them is kept exactly
+as written, and each piece is converted by pylatexenc's ``LatexNodes2Text``
+and memoised, because the same pieces (``$\\pm$``, ``$\\alpha$``) recur
+constantly. Text of prose and ``$…$`` only, the commonest, takes a shorter
+path (split on "$"); math of characters and symbol macros is converted
+without the parser, from pylatexenc's own symbol table.
 
-The input is untrusted and so is pylatexenc's output: the result always goes
-through :func:`tuireader.core.text.strip_unsafe`, and malformed or
+How pylatexenc is configured, and why (compared on the samples):
+
+* ``math_mode="text"``: math becomes text ("verbatim" would keep ``$``;
+  "remove" would drop words such as ``$\\mathbf{E}$diting``);
+* unknown macros stay readable instead of vanishing (pylatexenc's default):
+  ``\\foo{bar}`` is ``bar`` (the argument is the text, the name is markup:
+  ``\\ac{CNN}``), a bare ``\\foo`` stays ``\\foo`` (``we propose \\ours,`` must
+  not lose its subject), and so does a known macro missing its arguments;
+* ``strict_latex_spaces=False`` ("macros"): "based-on-source" splits words
+  (``Sk\\l odowska``); the space after a control word that TeX would eat is
+  eaten only where it is not a word break (``\\l``, ``\\it``);
+* ``\\mathbf``, ``\\boldsymbol``, ``\\mathit`` give plain letters (searchable,
+  in every font); ``\\mathcal`` and ``\\mathbb`` keep 𝒪 and ℝ, which are
+  different symbols, not a style;
+* scripts are Unicode only when every character has a form (``x²``,
+  ``xᵢ₊₁``, else ``x_θ``, ``e^(-x²/2)``); ``\\frac{a}{b}`` is ``a/b``;
+* comments are off, and ``%`` is a percent sign, never a comment; ``~``
+  is a space only between two words (``by ~1%`` stays); ``$`` opens math only
+  as Pandoc decides (``costs $5 and $10`` stays); ``_`` and ``^`` are scripts
+  only in math (``snake_case`` stays); ``\\input`` never reads a file.
+
+The input is untrusted and so is pylatexenc's output: every character of the
+result comes from :func:`tuireader.core.text.strip_unsafe`, and malformed or
 pathological input degrades to the input rather than raising or hanging.
 """
 
@@ -40,23 +60,22 @@ _MAX_PIECE = 400
 _MAX_DEPTH = 12
 #: Tokens looked at to close a group before pairing the whole text's braces.
 _LOOKAHEAD_TOKENS = 16
-#: Memoised pieces: the common snippets are a few hundred, and a miss costs
-#: pylatexenc's ~50-150 µs.
+#: Entries per memo: the common snippets are a few hundred (numbers share one
+#: entry per shape), and a miss costs pylatexenc's 50-300 µs.
 _CACHE_SIZE = 8192
 
 # --- Scanning prose ---------------------------------------------------------------
 
-# What has_latex and the scanner look for, each a C-speed substring search
-# (a regex over the prose is ten times slower). ``^`` and ``_`` are not there:
-# outside math they are kept as written, and math needs a "$".
-# Single characters first: their search is a memchr, ten times faster.
+# What starts a piece, each found by a C-speed substring search: memchr for
+# one character, and sre for "--" (twice as fast as str.find there). A regex
+# over the whole prose would be ten times slower. "^" and "_" are not among
+# them: outside math they are kept as written, and math needs a "$".
 _TRIGGERS = ("$", "\\", "{", "~", "`", "--")
 _DASH_TRIGGER = _TRIGGERS.index("--")
-# sre finds a literal twice as fast as str's "in" does for two characters.
 _DOUBLE_DASH = re.compile("--").search
+_URL_TRIGGER = "http"  # only where "://" occurs
+_QUOTE_TRIGGER = "''"  # only where "``" occurs
 _ANY_TRIGGER = re.compile(r"[$\\{~`]|--|''|://").search
-_URL_TRIGGER = "http"
-_QUOTE_TRIGGER = "''"
 #: What strip_unsafe removes from ASCII text: controls but the newline, and DEL.
 _ASCII_UNSAFE = bytes([*range(0x0A), *range(0x0B, 0x20), 0x7F])
 
