@@ -45,6 +45,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import cache, lru_cache
+from itertools import repeat
+from operator import mod
 from typing import Any
 
 from tuireader.core.text import strip_unsafe
@@ -70,8 +72,7 @@ _CACHE_SIZE = 8192
 # one character, and sre for "--" (twice as fast as str.find there). A regex
 # over the whole prose would be ten times slower. "^" and "_" are not among
 # them: outside math they are kept as written, and math needs a "$".
-_TRIGGERS = ("$", "\\", "{", "~", "`", "--")
-_DASH_TRIGGER = _TRIGGERS.index("--")
+_TRIGGERS = ("$", "\\", "{", "~", "`")  # and "--", searched apart
 _DOUBLE_DASH = re.compile("--").search
 _URL_TRIGGER = "http"  # only where "://" occurs
 _QUOTE_TRIGGER = "''"  # only where "``" occurs
@@ -236,7 +237,7 @@ def _dollars_only(text: str) -> str | None:
         return None
     maths = parts[1::2]
     converted = list(map(_inline_math, maths))  # the loops in C: this runs on every span
-    if None in converted or "" in converted:
+    if not all(converted):  # None (no math) or "" (math that is nothing)
         return None
     for following in parts[2::2]:
         if following[:1].isdigit():  # rare: a closing dollar before a digit
@@ -330,11 +331,10 @@ class _Scan:
         triggers = self._triggers
         nowhere = end + 1
         # Where each trigger occurs next (end: nowhere); the nearest is a candidate.
-        upcoming = [
-            find(trigger, start, end) % nowhere if trigger != "--" else 0 for trigger in triggers
-        ]
+        upcoming = list(map(mod, map(find, triggers, repeat(start), repeat(end)), repeat(nowhere)))
         dash = _DOUBLE_DASH(text, start, end)  # sre finds "--" twice as fast as str.find
-        upcoming[_DASH_TRIGGER] = dash.start() if dash else end
+        upcoming.append(dash.start() if dash else end)
+        dash_index = len(triggers)
         out: list[str] = []
         pos = start
         while (candidate := min(upcoming)) < end:
@@ -349,7 +349,7 @@ class _Scan:
             out.append(replacement)
             while (behind := min(upcoming)) < pos:  # the triggers the piece went past
                 index = upcoming.index(behind)
-                if index == _DASH_TRIGGER:
+                if index == dash_index:
                     dash = _DOUBLE_DASH(text, pos, end)
                     upcoming[index] = dash.start() if dash else end
                 else:
@@ -358,53 +358,58 @@ class _Scan:
         return "".join(out)
 
     def _piece(self, match: re.Match[str], end: int, depth: int) -> tuple[str, int]:
-        kind = match.lastgroup
-        text = self.text
-        after = match.end()
-        if kind in ("url", "open_quote", "close_quote", "dashes"):
-            return self._punctuation(kind, match), after
-        if kind == "digit":  # the group after inline math closes last
-            kind = "inline"
-            if match.group("digit"):
-                if "\\" not in match.group(kind):
-                    return "$", match.start() + 1  # money: "$5-$10"
-                after -= 1
-        if kind in ("display", "inline", "paren", "bracket"):
-            math = match.group(kind)
-            if kind != "inline" and "$" in math:
-                return text[match.start() : after], after
-            # Inline math shares the fast path's cache; both keep math over
-            # _MAX_PIECE characters as written.
-            converted = _inline_math(math) if kind == "inline" else _math_text(math)
-            return (text[match.start() : after] if converted is None else converted), after
-        if kind == "macro":
-            return self._macro(match, end, depth)
-        if kind == "brace":
-            close = self.closing(match.start(), end)
-            if close >= end:
-                return "{", after
-            return self.convert(after, close, depth + 1), close + 1
-        # A tie (~) between two words is a space; "~1%" and "0.5 ~ 0.8" are prose.
-        before = text[match.start() - 1 : match.start()]
-        following = text[after : after + 1]
-        tie = before not in _NOT_WORD and following not in _NOT_WORD
-        return (" " if tie and not (before.isdigit() and following.isdigit()) else "~"), after
+        """The piece's text and where the scan goes on, by the kind of piece."""
+        return _HANDLERS[match.lastgroup or ""](self, match, end, depth)
 
-    def _punctuation(self, kind: str | None, match: re.Match[str]) -> str:
-        if kind == "url":
-            return match.group()
-        if kind == "open_quote":
-            return "\N{LEFT DOUBLE QUOTATION MARK}"
-        if kind == "close_quote":
-            return "\N{RIGHT DOUBLE QUOTATION MARK}"
+    def _inline(self, match: re.Match[str], end: int, depth: int) -> tuple[str, int]:
+        math = match.group("inline")
+        after = match.end()
+        if match.group("digit"):  # a digit after the closing dollar
+            if "\\" not in math:
+                return "$", match.start() + 1  # money: "$5-$10"
+            after -= 1
+        # The fast path's cache; both keep math over _MAX_PIECE characters as written.
+        converted = _inline_math(math)
+        return (match.string[match.start() : after] if converted is None else converted), after
+
+    def _display(self, match: re.Match[str], end: int, depth: int) -> tuple[str, int]:
+        """$$…$$, \\(…\\) and \\[…\\]."""
+        math = match.group(match.lastgroup or "")
+        converted = None if "$" in math else _math_text(math)
+        return (match.group() if converted is None else converted), match.end()
+
+    def _group(self, match: re.Match[str], end: int, depth: int) -> tuple[str, int]:
+        close = self.closing(match.start(), end)
+        if close >= end:
+            return "{", match.end()
+        return self.convert(match.end(), close, depth + 1), close + 1
+
+    def _tie(self, match: re.Match[str], end: int, depth: int) -> tuple[str, int]:
+        """A tie (~) between two words is a space; "~1%" and "0.5 ~ 0.8" are prose."""
+        text = self.text
+        before = text[match.start() - 1 : match.start()]
+        following = text[match.end() : match.end() + 1]
+        tie = before not in _NOT_WORD and following not in _NOT_WORD
+        return (" " if tie and not (before.isdigit() and following.isdigit()) else "~"), match.end()
+
+    def _as_is(self, match: re.Match[str], end: int, depth: int) -> tuple[str, int]:
+        return match.group(), match.end()
+
+    def _open_quote(self, match: re.Match[str], end: int, depth: int) -> tuple[str, int]:
+        return "\N{LEFT DOUBLE QUOTATION MARK}", match.end()
+
+    def _close_quote(self, match: re.Match[str], end: int, depth: int) -> tuple[str, int]:
+        return "\N{RIGHT DOUBLE QUOTATION MARK}", match.end()
+
+    def _dashes(self, match: re.Match[str], end: int, depth: int) -> tuple[str, int]:
         dashes = match.group()
         text = self.text
         if (
             text[match.start() - 1 : match.start()] == "<"
             or text[match.end() : match.end() + 1] == ">"
         ):
-            return dashes  # an arrow: "-->"
-        return _DASHES.get(len(dashes), dashes)
+            return dashes, match.end()  # an arrow: "-->"
+        return _DASHES.get(len(dashes), dashes), match.end()
 
     def _macro(self, match: re.Match[str], end: int, depth: int) -> tuple[str, int]:
         text = self.text
@@ -528,6 +533,23 @@ class _Scan:
             elif char == "\n":
                 stack.clear()
         return pairs
+
+
+_Handler = Callable[[_Scan, "re.Match[str]", int, int], tuple[str, int]]
+#: Each kind of piece (the name of the _PIECE group that closes last) and its handler.
+_HANDLERS: dict[str, _Handler] = {
+    "digit": _Scan._inline,
+    "display": _Scan._display,
+    "paren": _Scan._display,
+    "bracket": _Scan._display,
+    "macro": _Scan._macro,
+    "brace": _Scan._group,
+    "tilde": _Scan._tie,
+    "dashes": _Scan._dashes,
+    "open_quote": _Scan._open_quote,
+    "close_quote": _Scan._close_quote,
+    "url": _Scan._as_is,
+}
 
 
 def _tidy(converted: str, original: str) -> str:
