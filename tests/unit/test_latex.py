@@ -198,7 +198,7 @@ def test_a_title_stays_one_line() -> None:
         pytest.param("unclosed $x and more", "unclosed $x and more", id="unclosed-dollar"),
         pytest.param("Hello $\\alpha$ $", "Hello α $", id="odd-dollar"),
         pytest.param(r"a \frac{ b", r"a \frac{ b", id="unclosed-frac"),
-        pytest.param(r"$\frac{1$", "1", id="frac-missing-argument-in-math"),
+        pytest.param(r"$\frac{1$ half", r"$\frac{1$ half", id="unbalanced-math-as-written"),
         pytest.param("a stray \\", "a stray \\", id="trailing-backslash"),
         pytest.param("unbalanced {braces", "unbalanced {braces", id="open-brace"),
         pytest.param("unbalanced braces}", "unbalanced braces}", id="close-brace"),
@@ -373,7 +373,7 @@ def test_dollar_fast_path_agrees_with_the_scanner_on_the_samples(samples_dir: Pa
     titles, abstracts = _sample_texts(samples_dir)
     used = 0
     for text in titles + abstracts:
-        fast = latex._dollars_only(text)
+        fast = latex._dollars(text)
         if fast is not None and "$" in text:
             used += 1
             assert fast == _scanned(text)
@@ -392,7 +392,57 @@ _DOLLAR_TEXT = st.lists(
 @settings(max_examples=300, deadline=None)
 @given(text=_DOLLAR_TEXT)
 def test_dollar_fast_path_agrees_with_the_scanner(text: str) -> None:
-    fast = latex._dollars_only(text)
+    fast = latex._dollars(text)
+    if fast is not None:
+        assert fast == _scanned(text)
+
+
+_MIXED_TEXT = st.lists(
+    st.sampled_from(
+        [
+            "$x$",
+            "$\\alpha$",
+            "$a_{1}$",
+            "$\\frac{1}{2}$",
+            "$\\pm$",
+            "$}$",
+            "${$",
+            "$5",
+            "\\$",
+            "\\emph{",
+            "}",
+            "{",
+            "\\'",
+            "\\c ",
+            "\\url{",
+            "\\href{u}{",
+            "https://x.org/",
+            "~",
+            "--",
+            "``",
+            "''",
+            "\\it ",
+            "\\label{",
+            "\\begin{x}",
+            " ",
+            "a",
+            "1",
+            "\\%",
+            "\\l ",
+            "\\foo",
+            "\ue000",
+        ]
+    ),  # fmt: skip
+    max_size=12,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=_MIXED_TEXT)
+def test_dollar_fast_path_agrees_with_the_scanner_amid_prose_latex(text: str) -> None:
+    """Links, macros, accents and groups around the dollars: the fast path
+    either reads the text as the scanner does or leaves it to the scanner."""
+    fast = latex._dollars(text)
     if fast is not None:
         assert fast == _scanned(text)
 

@@ -207,7 +207,7 @@ def latex_to_text(text: str) -> str:
         # and each converted piece went through strip_unsafe when it was made
         # (and cached), so the whole text is not searched again.
         if "$" in text:
-            converted = _dollars_only(text)
+            converted = _dollars(text)
             if converted is not None:
                 return converted
         elif not has_latex(text):
@@ -219,12 +219,13 @@ def latex_to_text(text: str) -> str:
         return strip_unsafe(text)
 
 
-def _dollars_only(text: str) -> str | None:
+def _dollars(text: str) -> str | None:
     """The common case, fast: prose and ``$…$`` math and nothing else.
 
     Splitting on "$" is a C loop, and the spans are what the scanner would
-    find (a test checks they agree); None sends anything less plain (escaped
-    or unpaired dollars, money, other LaTeX in the prose) to the scanner.
+    find (tests check the two agree); None sends anything less plain (escaped
+    or unpaired dollars, money, malformed math, a link glued to a dollar,
+    other LaTeX in the prose) to the scanner.
     """
     if "~" in text or "`" in text or _DOUBLE_DASH(text) is not None:
         return None
@@ -245,13 +246,18 @@ def _dollars_only(text: str) -> str | None:
                 if after[:1].isdigit() and "\\" not in math:
                     return None  # money: "$5-$10"
             break
+    if "/" in prose:
+        for before in parts[:-1:2]:
+            if before[-1:].isspace() or "://" not in before[before.rfind(" ") + 1 :]:
+                continue
+            return None  # "https://x.org/$a$" is a link
     parts[1::2] = converted  # type: ignore[assignment]  # no None left
     return "".join(parts)
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
 def _inline_math(math: str) -> str | None:
-    """The body between two dollars as text; None if it is no inline math.
+    """The body between two dollars as text; None if it is no (or malformed) math.
 
     Memoised whole, the commonest lookup: ``$\\alpha$``, ``$\\ell_1$`` recur.
     """
@@ -262,9 +268,25 @@ def _inline_math(math: str) -> str | None:
         or math[-1] == "\\"
         or len(math) > _MAX_PIECE
         or "\n" in math
+        or ("{" in math or "}" in math)
+        and not _balanced(math)
     ):
         return None
     return _math_by_shape(math)
+
+
+def _balanced(math: str) -> bool:
+    """Whether the braces pair up: ``$\\frac{1$`` is shown as written."""
+    depth = 0
+    for token in _BRACE_TOKEN.finditer(math):
+        char = token.group()
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
