@@ -949,12 +949,6 @@ def _link(node: Any, l2tobj: Any) -> str:
     return f"{label} ({url})" if label and label != url else url
 
 
-def _plain(node: Any, l2tobj: Any) -> str:
-    """Bold and italic math letters stay plain letters: ``$\\mathbf{E}$diting`` is
-    "Editing", searchable and shown by every terminal font."""
-    return _arg(node, l2tobj, 0)
-
-
 def _double_struck(node: Any, l2tobj: Any) -> str:
     return _arg(node, l2tobj, 0).translate(_DOUBLE_STRUCK)
 
@@ -978,9 +972,7 @@ _MACRO_TEXT: dict[str, str | Callable[..., str]] = {
     "nicefrac": _fraction, "textfrac": _fraction,
     "binom": _binomial, "tbinom": _binomial, "dbinom": _binomial,
     "sqrt": _root, "href": _link, "url": "%s",
-    "mathbf": _plain, "mathit": _plain, "mathsf": _plain, "mathtt": _plain, "boldsymbol": _plain,
-    "bm": _plain, "pmb": _plain, "mathnormal": _plain, "mathbbm": _double_struck,
-    "mathds": _double_struck,
+    "mathbbm": _double_struck, "mathds": _double_struck,
     "overset": "%(2)s", "underset": "%(2)s", "stackrel": "%(2)s",
     "textsuperscript": "^%s", "textsubscript": "_%s", "tag": "(%(2)s)", "pmod": " (mod %s)",
     "bmod": " mod ",
@@ -1010,8 +1002,10 @@ _INVISIBLE = (
     "vphantom hfill hfil vfill kern mkern mskip allowbreak protect relax maketitle thanks "
     "enspace thinspace negthinspace medspace thickspace"
 ).split()
-# Known macros whose argument is simply the text.
+# Known macros whose argument is simply the text. Bold and italic math letters
+# among them: ``$\\mathbf{E}$diting`` reads "Editing", is found by a search for
+# it, and shows in every terminal font (𝐄 does not).
 _ARGUMENT_ONLY = (
     "texttt textsf textup textmd textnormal mbox hbox operatorname mathop mathbin mathrel "
-    "smash substack uline"
+    "smash substack uline mathbf mathit mathsf mathtt mathnormal boldsymbol bm pmb"
 ).split()
