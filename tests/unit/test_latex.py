@@ -172,6 +172,9 @@ def test_enough_real_world_cases() -> None:
         pytest.param(r"$\Foo$", r"\Foo", id="unknown-in-math"),
         pytest.param(r"$\mathbbm{1}$", "𝟙", id="indicator"),
         pytest.param(r"A \\ B", "A B", id="line-break-stays-one-line"),
+        pytest.param(
+            r"the 19\textsuperscript{th} century", "the 19ᵗʰ century", id="textsuperscript"
+        ),
     ],
 )
 def test_prose_rules(source: str, expected: str) -> None:
