@@ -181,14 +181,13 @@ class Reader:
                 return replace(self.rows, error=error, query=query)
         return Rows(result.positions, result.texts, result.corrections, len(base), query)
 
-    def show_rows(self, rows: Rows) -> int:
-        """Take new rows; returns the cursor's row: on the same paper if it is
-        still listed, else the nearest row."""
-        old_row = self.cursor_row
+    def show_rows(self, rows: Rows, keep: bool = True) -> int:
+        """Take new rows; returns the cursor's row: with ``keep``, on the same
+        paper if it is still listed; else (or if it is gone) the first row."""
         self.rows = rows
-        row = self.row_of(self.cursor_id)
+        row = self.row_of(self.cursor_id) if keep else None
         if row is None:
-            row = min(old_row, len(rows.positions) - 1) if rows.positions else 0
+            row = 0
             self.cursor_to(row)
         return row
 

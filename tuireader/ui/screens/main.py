@@ -228,31 +228,32 @@ class MainScreen(Actions, Screen[None]):
 
     # Rows --------------------------------------------------------------------------
 
-    def refresh_rows(self) -> None:
-        """Compute the rows of the reader's scope and query in a worker."""
+    def refresh_rows(self, keep: bool = True) -> None:
+        """Compute the rows of the reader's scope and query in a worker; with
+        ``keep`` the cursor stays on its paper if it is listed, else it goes
+        to the top (as when the query changes: the best match first)."""
         reader = self.reader
         scope, query = reader.scope, self.filter_bar.value
         reader.query = query
         self.sub_title = scope.label
         self.run_worker(
-            lambda: self._compute(scope, query), thread=True, exclusive=True, group="rows"
+            lambda: self._compute(scope, query, keep), thread=True, exclusive=True, group="rows"
         )
 
-    def _compute(self, scope: Scope, query: str) -> None:
+    def _compute(self, scope: Scope, query: str, keep: bool) -> None:
         rows = self.reader.compute_rows(scope, query)
-        self.app.call_from_thread(self._rows_ready, scope, rows)
+        self.app.call_from_thread(self._rows_ready, scope, rows, keep)
 
-    def _rows_ready(self, scope: Scope, rows: Rows) -> None:
+    def _rows_ready(self, scope: Scope, rows: Rows, keep: bool = True) -> None:
         reader = self.reader
         if scope != reader.scope or rows.query != self.filter_bar.value.strip() and rows.query:
             return  # a newer scope or query is on its way
-        if rows.error is not None:
-            where = f"at {rows.error.position + 1}: " if rows.error.position else ""
-            self.filter_bar.set_status(f"✗ {where}{rows.error.message}", "error")
+        if rows.error is not None:  # the list keeps its last good rows meanwhile
+            self.filter_bar.set_status(f"✗ {rows.error.message}", "error")
             return
         if self._resume and reader.row_of(self._resume.paper) is None and self.is_loading:
             reader.cursor_id = self._resume.paper  # not loaded yet: keep looking for it
-        row = reader.show_rows(rows)
+        row = reader.show_rows(rows, keep)
         if self._resume and not self.is_loading:
             row = reader.row_of(self._resume.paper) or min(
                 self._resume.row, len(rows.positions) - 1
@@ -307,8 +308,9 @@ class MainScreen(Actions, Screen[None]):
             self.refresh_rows()
 
     @on(FilterBar.Changed)
-    def _query_changed(self) -> None:
-        self.refresh_rows()
+    def _query_changed(self, event: FilterBar.Changed) -> None:
+        # A new query puts the best match first; clearing it keeps the paper found.
+        self.refresh_rows(keep=not event.query.strip())
 
     @on(FilterBar.Submitted)
     def _query_submitted(self) -> None:

@@ -53,7 +53,7 @@ class FilterBar(Horizontal):
             background: $surface;
             &:focus { border: none; background: $boost; }
         }
-        & > #filter-status { width: auto; max-width: 60%; padding: 0 1; color: $text-muted; }
+        & > #filter-status { width: auto; max-width: 70%; padding: 0 1; color: $text-muted; }
         & > #filter-status.-hint { color: $text-warning; }
         & > #filter-status.-error { color: $text-error; text-style: bold; }
     }

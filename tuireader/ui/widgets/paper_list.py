@@ -120,6 +120,7 @@ class PaperList(ScrollView, can_focus=True):
         self._terms: tuple[str, ...] = ()
         self._empty = ""
         self._row_cache: LRUCache[tuple[int, int, bool], Strip] = LRUCache(1024)
+        self._styles: dict[str, Style] = {}
 
     # State given by the screen ---------------------------------------------------
 
@@ -153,6 +154,7 @@ class PaperList(ScrollView, can_focus=True):
         """A theme or CSS change: rows drawn in the old colours must go."""
         super().notify_style_update()
         self._row_cache.clear()
+        self._styles.clear()
 
     # Cursor ------------------------------------------------------------------------
 
@@ -223,13 +225,22 @@ class PaperList(ScrollView, can_focus=True):
         """The message for an empty list, wrapped to the width from row 1."""
         lines = textwrap.wrap(self._empty, max(width - 4, 8)) if not self._rows else []
         if 1 <= y <= len(lines):
-            message = self.get_component_rich_style("paper-list--meta", partial=True)
-            strip = Strip([Segment("  " + lines[y - 1], self.rich_style + message)])
+            strip = Strip([Segment("  " + lines[y - 1], self._style("meta", self.rich_style))])
             return strip.crop_extend(0, width, self.rich_style)
         return Strip.blank(width, self.rich_style)
 
     def _style(self, name: str, base: Style) -> Style:
-        return base + self.get_component_rich_style(f"paper-list--{name}", partial=True)
+        """``base`` with a component's colour and text style. Taken from the
+        full style: a partial one loses colours with alpha ($text-muted), and
+        the full one's background would hide the cursor's."""
+        style = self._styles.get(name)
+        if style is None:
+            full = self.get_component_rich_style(f"paper-list--{name}")
+            style = Style(
+                color=full.color, bold=full.bold, italic=full.italic, underline=full.underline
+            )
+            self._styles[name] = style
+        return base + style
 
     def _render_row(self, paper: Paper, width: int, is_cursor: bool) -> Strip:
         marks = self._source.marks_of(paper.id)
@@ -246,7 +257,7 @@ class PaperList(ScrollView, can_focus=True):
         columns: list[Segment] = []
         if width >= WIDE_ENOUGH_FOR_COLUMNS:
             category = paper.primary_category or next(iter(paper.categories), "")
-            meta = self._style("meta", base)
+            meta = base if is_cursor else self._style("meta", base)
             columns = [
                 Segment(" " + _fit(paper.short_authors, AUTHOR_WIDTH), meta),
                 Segment(" " + _fit(category, CATEGORY_WIDTH) + " ", meta),
@@ -259,7 +270,8 @@ class PaperList(ScrollView, can_focus=True):
         match = self._style("match", base)
         segments += _title_segments(paper.title, self._terms, room - tag_width, text, match)
         if tags:
-            segments.append(Segment(_fit(" " + tags, tag_width), self._style("tag", base)))
+            tag_style = base if is_cursor else self._style("tag", base)
+            segments.append(Segment(_fit(" " + tags, tag_width), tag_style))
         return Strip(segments + columns).adjust_cell_length(width, base)
 
 
