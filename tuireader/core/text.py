@@ -89,6 +89,17 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def fold_fully(text: str) -> str:
+    """``fold`` until nothing changes (once or twice, in practice), so that a
+    query text folds to itself and can be written back as typed."""
+    for _ in range(8):
+        folded = fold(text)
+        if folded == text:
+            break
+        text = folded
+    return text
+
+
 def find_urls(text: str) -> list[str]:
     """The http(s) URLs in clean text, in order, without trailing punctuation."""
     if "://" not in text:  # the common case, decided fast

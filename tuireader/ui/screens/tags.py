@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Label
 
-from tuireader.core.query import normalise_tag, valid_tag
+from tuireader.core.tags import normalise_tag, valid_tag
 from tuireader.ui.screens.dialogs import DIALOG_CSS
 
 
