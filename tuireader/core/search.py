@@ -24,66 +24,39 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import repeat
 from operator import contains
-from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 from tuireader.core import query as q
+from tuireader.core.evaluate import (
+    Corrections,
+    Evaluation,
+    Found,
+    Marks,
+    NoMarks,
+    Positions,
+    Weights,
+)
+from tuireader.core.highlight import highlight_spans, terms_for
 from tuireader.core.model import Paper
 from tuireader.core.text import fold
 from tuireader.core.word_index import WordIndex
 
+__all__ = ["Marks", "NoMarks", "SearchIndex", "SearchResult", "Searcher"]
+__all__ += ["highlight_spans", "terms_for"]
+
 TITLE_WEIGHT, AUTHOR_WEIGHT, KEY_WEIGHT, ABSTRACT_WEIGHT, NOTE_WEIGHT = 3, 2, 2, 1, 1
 #: How many of the best candidates rapidfuzz re-ranks.
 RERANK_LIMIT = 300
-#: Terms shorter than this are never corrected: too many near neighbours.
-MIN_CORRECTABLE = 4
 CORRECTION_CUTOFF = 80
 #: Corrections within this many points of the best one are all searched.
 CORRECTION_SPREAD = 4
 
-Positions = npt.NDArray[np.intp]
-Weights = npt.NDArray[np.int8]
-Found = npt.NDArray[np.bool_]
-Corrections = list[tuple[str, tuple[str, ...]]]
 
 _WORD = re.compile(r"[^\W_]{3,}")
 _VERSION = re.compile(r"v\d+$")
-
-
-class Marks(Protocol):
-    """The user's data a query can ask about (the store is one)."""
-
-    revision: int
-
-    def starred_ids(self) -> Set[str]: ...
-    def noted_ids(self) -> Set[str]: ...
-    def read_ids(self) -> Set[str]: ...
-    def tagged(self, tag: str) -> Set[str]: ...
-    def tag_names(self) -> list[str]: ...
-    def note_of(self, paper_id: str) -> str | None: ...
-
-
-class NoMarks:
-    """No stars, notes, tags or read marks: every paper unread."""
-
-    revision = 0
-
-    def starred_ids(self) -> Set[str]:
-        return frozenset()
-
-    noted_ids = read_ids = starred_ids
-
-    def tagged(self, tag: str) -> Set[str]:
-        return frozenset()
-
-    def tag_names(self) -> list[str]:
-        return []
-
-    def note_of(self, paper_id: str) -> str | None:
-        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -380,7 +353,7 @@ class Searcher:
 
     def _narrow(self, matches: Matches, term: q.Node) -> Matches:
         corrections: Corrections = list(matches.corrections)
-        found, weights = _Evaluation(self.index, self.marks, corrections).run(
+        found, weights = Evaluation(self.index, self.marks, corrections).run(
             term, matches.candidates
         )
         kept = [w[found] for w in matches.term_weights] + [weights[found]]
@@ -395,100 +368,3 @@ def _extends(old: q.Node, new: q.Node) -> bool:
         and old.field == new.field
         and old.text in new.text
     )
-
-
-class _Evaluation:
-    """One query term evaluated over candidates: which match, and their weights."""
-
-    def __init__(self, index: SearchIndex, marks: Marks, corrections: Corrections) -> None:
-        self.index, self.marks, self.corrections = index, marks, corrections
-
-    def run(self, node: q.Node, candidates: Positions) -> tuple[Found, Weights]:
-        if isinstance(node, q.Text):
-            return self._text(node, candidates)
-        if isinstance(node, q.Not):
-            found, _ = self.run(node.child, candidates)
-            return ~found, np.zeros(candidates.size, np.int8)
-        if isinstance(node, q.And):
-            return self._all(node.children, candidates)
-        if isinstance(node, q.Or):
-            found = np.zeros(candidates.size, bool)
-            weights = np.zeros(candidates.size, np.int8)
-            for child in node.children:
-                child_found, child_weights = self.run(child, candidates)
-                found |= child_found
-                weights = np.maximum(weights, child_weights)
-            return found, weights
-        return self._mask(node)[candidates], np.zeros(candidates.size, np.int8)
-
-    def _all(self, children: Sequence[q.Node], candidates: Positions) -> tuple[Found, Weights]:
-        alive = np.arange(candidates.size)
-        weights = np.zeros(candidates.size, np.int8)
-        for child in children:
-            found, child_weights = self.run(child, candidates[alive])
-            weights[alive] += child_weights
-            alive = alive[found]
-        found = np.zeros(candidates.size, bool)
-        found[alive] = True
-        return found, weights
-
-    def _text(self, text: q.Text, candidates: Positions) -> tuple[Found, Weights]:
-        weights = self.index.text_weights(text, candidates, self.marks)
-        if not weights.any() and len(text.text) >= MIN_CORRECTABLE and candidates.size:
-            alternatives = self.index.corrections_for(text.text)
-            if alternatives:
-                found = [
-                    self.index.text_weights(q.Text(word, text.field), candidates, self.marks)
-                    for word in alternatives
-                ]
-                weights = np.maximum.reduce(found)
-                self.corrections.append((text.text, alternatives))
-        return weights > 0, weights
-
-    def _mask(self, node: q.Node) -> Found:
-        index, marks = self.index, self.marks
-        if isinstance(node, q.Category):
-            return index.category_mask(node.value)
-        if isinstance(node, q.DateRange):
-            return index.date_mask(node.start, node.end)
-        if isinstance(node, q.IdPrefix):
-            return index.id_mask(node.value)
-        revision = (id(marks), marks.revision)  # masks are cached per store and change
-        if isinstance(node, q.Tag):
-            return index.mask(("tag", node.name, revision), lambda: marks.tagged(node.name))
-        assert isinstance(node, q.Is), node
-        if node.state == "unread":
-            return ~index.mask(("read", revision), marks.read_ids)
-        if node.state == "tagged":
-            return index.mask(("tagged", revision), lambda: _any_tag(marks))
-        sets = {"starred": marks.starred_ids, "read": marks.read_ids, "noted": marks.noted_ids}
-        return index.mask((node.state, revision), sets[node.state])
-
-
-def _any_tag(marks: Marks) -> Set[str]:
-    return {paper for tag in marks.tag_names() for paper in marks.tagged(tag)}
-
-
-def highlight_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
-    """Where the terms occur in ``text``, merged, for highlighting."""
-    folded = fold(text)
-    if len(folded) != len(text):
-        return []
-    spans = []
-    for term in filter(None, terms):
-        start = folded.find(term)
-        while start != -1:
-            spans.append((start, start + len(term)))
-            start = folded.find(term, start + len(term))
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def terms_for(texts: Sequence[q.Text], field: q.TextField) -> list[str]:
-    """The texts to highlight in ``field``: its own terms and the bare ones."""
-    return [text.text for text in texts if text.field in (field, "any")]
