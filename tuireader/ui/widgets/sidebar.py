@@ -86,6 +86,7 @@ class Sidebar(Tree[Scope | None]):
         self._add_dates(contents)
         self.update_counts(counts)
         self.select_scope(scope)
+        self.refresh(layout=True)  # the whole tree: it may have grown while covered
 
     def _add_dates(self, contents: SidebarContents) -> None:
         dates = contents.dates
