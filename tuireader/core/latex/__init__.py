@@ -42,8 +42,8 @@ pathological input degrades to the input rather than raising or hanging.
 The modules, in the order a text goes through them: :mod:`.convert` (the
 check and the entry point), :mod:`.scanner` and :mod:`.prose_pieces` (prose),
 :mod:`.math_mode`, :mod:`.scripts` and :mod:`.spacing` (math),
-:mod:`.converter` and :mod:`.macros` (pylatexenc and what macros mean), with
-:mod:`.tokens`, :mod:`.limits` and :mod:`.memo` shared by them.
+:mod:`.pylatexenc_converter` and :mod:`.macros` (pylatexenc and what macros
+mean), with :mod:`.tokens`, :mod:`.limits` and :mod:`.memo` shared by them.
 """
 
 from __future__ import annotations
@@ -51,10 +51,10 @@ from __future__ import annotations
 # The private names are internals the tests hold against each other (each fast
 # path against the general one), under their names from when this was one module.
 from tuireader.core.latex.convert import _dollars, has_latex, latex_to_text  # noqa: F401
-from tuireader.core.latex.converter import to_text as _to_text  # noqa: F401
 from tuireader.core.latex.limits import MAX_TEXT_LENGTH
 from tuireader.core.latex.math_mode import _math, _math_by_shape, _symbols_only  # noqa: F401
 from tuireader.core.latex.memo import cache_clear, cache_info
+from tuireader.core.latex.pylatexenc_converter import to_text as _to_text  # noqa: F401
 from tuireader.core.latex.scanner import Scan as _Scan  # noqa: F401
 from tuireader.core.latex.scanner import tidy as _tidy  # noqa: F401
 from tuireader.core.latex.spacing import finish_math as _finish_math  # noqa: F401

@@ -1,6 +1,6 @@
 """What macros mean as text, beyond pylatexenc's defaults: fractions, roots,
 links, operator names, layout that should vanish, and the argument specs its
-parser lacks. Tables only; :mod:`.converter` installs them in pylatexenc."""
+parser lacks. Tables only; :mod:`.pylatexenc_converter` installs them in pylatexenc."""
 
 from __future__ import annotations
 

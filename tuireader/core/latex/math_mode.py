@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
-from tuireader.core.latex.converter import escape_percent, symbol_macros, to_text
 from tuireader.core.latex.limits import MAX_DEPTH, MAX_PIECE
 from tuireader.core.latex.memo import memoised
+from tuireader.core.latex.pylatexenc_converter import escape_percent, symbol_macros, to_text
 from tuireader.core.latex.scripts import script, script_argument
 from tuireader.core.latex.spacing import finish_math
 from tuireader.core.latex.tokens import balanced

@@ -11,9 +11,9 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from tuireader.core.latex.converter import convert_piece
 from tuireader.core.latex.limits import MAX_PIECE
 from tuireader.core.latex.math_mode import inline_math, math_text
+from tuireader.core.latex.pylatexenc_converter import convert_piece
 from tuireader.core.latex.tokens import MACRO_NAME
 
 if TYPE_CHECKING:
