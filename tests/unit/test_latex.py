@@ -208,6 +208,8 @@ def test_a_title_stays_one_line() -> None:
         pytest.param(r"\begin{itemize} x", "x", id="begin-without-end"),
         pytest.param(r"\url{", r"\url{", id="unclosed-url"),
         pytest.param(r"$x^$", "x^", id="script-without-argument"),
+        pytest.param(r"$\sqrt$ and $\hat$", r"\sqrt and \hat", id="math-macro-without-argument"),
+        pytest.param(r"$\frac{1}$ half", r"\frac{1} half", id="math-macro-missing-an-argument"),
         pytest.param(r"\"", '\\"', id="accent-without-letter"),
         pytest.param("``", "“", id="lone-open-quote"),
         pytest.param("{" * 10_000, "{" * 10_000, id="ten-thousand-braces"),

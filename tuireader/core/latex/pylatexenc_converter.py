@@ -108,6 +108,8 @@ def _pylatexenc() -> tuple[Any, Any, dict[str, str]]:
         def macro_node_to_text(self, node: Any) -> str:
             if _bare_unknown(node):
                 return "\\" + str(node.macroname)
+            if _took_closing_dollar(node):
+                return str(node.latex_verbatim())[:-1]  # as written, as if it had no argument
             if text_context.get_macro_spec(node.macroname) is None:
                 # Unknown here, but the parser knew its arguments: keep them.
                 return "".join(
@@ -133,6 +135,20 @@ def _pylatexenc() -> tuple[Any, Any, dict[str, str]]:
         return any(
             kind == "{" and arg is None
             for kind, arg in zip(argspec, node.nodeargd.argnlist, strict=False)
+        )
+
+    def _took_closing_dollar(node: Any) -> bool:
+        """``$\\sqrt$``: the parser took the math's closing "$" for the argument.
+
+        Math bodies hold no "$" of their own, so a "$" argument of a macro in
+        math is that one (in prose it may be an accent's: ``\\"$``).
+        """
+        if not node.parsing_state.in_math_mode:
+            return False
+        args = node.nodeargd.argnlist if node.nodeargd and node.nodeargd.argnlist else []
+        last = next((arg for arg in reversed(args) if arg is not None), None)
+        return (
+            last is not None and last.isNodeType(latexwalker.LatexCharsNode) and last.chars == "$"
         )
 
     converter = Converter(
