@@ -171,6 +171,8 @@ def test_enough_real_world_cases() -> None:
         pytest.param(r"\foo{bar} baz", "bar baz", id="unknown-with-argument"),
         pytest.param(r"$\Foo$", r"\Foo", id="unknown-in-math"),
         pytest.param(r"$\mathbbm{1}$", "𝟙", id="indicator"),
+        pytest.param(r"as in \cite{smith_2020, doe21}.", "as in [smith_2020, doe21].", id="cite"),
+        pytest.param(r"\citep[see][p.~3]{x}", "[see x, p. 3]", id="cite-with-notes"),
         pytest.param(r"A \\ B", "A B", id="line-break-stays-one-line"),
         pytest.param(
             r"the 19\textsuperscript{th} century", "the 19ᵗʰ century", id="textsuperscript"

@@ -42,6 +42,24 @@ def _link(node: Any, l2tobj: Any) -> str:
     return f"{label} ({url})" if label and label != url else url
 
 
+def _citation(node: Any, l2tobj: Any) -> str:
+    """``\\cite[p.~3]{a,b}`` → ``[a, b, p. 3]``: the keys are what a reader can look up.
+
+    The keys are kept as written (``smith_2020`` is no subscript); one optional
+    argument is a note after them, two are a note before them and one after.
+    """
+    args = node.nodeargd.argnlist if node.nodeargd and node.nodeargd.argnlist else []
+    written = str(args[-1].latex_verbatim()).strip("{}") if args and args[-1] is not None else ""
+    keys = ", ".join(key.strip() for key in written.split(",") if key.strip())
+    if not keys:
+        return ""
+    before, after = _arg(node, l2tobj, 1), _arg(node, l2tobj, 2)
+    if len(args) > 2 and args[2] is None:  # one note: it goes after
+        before, after = "", before
+    cited = f"{before} {keys}" if before else keys
+    return f"[{cited}, {after}]" if after else f"[{cited}]"
+
+
 def _double_struck(node: Any, l2tobj: Any) -> str:
     return _arg(node, l2tobj, 0).translate(_DOUBLE_STRUCK)
 
@@ -66,6 +84,7 @@ MACRO_TEXT: dict[str, str | Callable[..., str]] = {
     "nicefrac": _fraction, "textfrac": _fraction,
     "binom": _binomial, "tbinom": _binomial, "dbinom": _binomial,
     "sqrt": _root, "href": _link, "url": "%s",
+    "cite": _citation, "citep": _citation, "citet": _citation,
     "mathbbm": _double_struck, "mathds": _double_struck,
     "overset": "%(2)s", "underset": "%(2)s", "stackrel": "%(2)s",
     "textsuperscript": lambda node, l2tobj: script("^", _arg(node, l2tobj, 0)),
