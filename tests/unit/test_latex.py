@@ -169,6 +169,7 @@ def test_enough_real_world_cases() -> None:
         ),
         pytest.param(r"we propose \ours, which", r"we propose \ours, which", id="unknown-bare"),
         pytest.param(r"\foo{bar} baz", "bar baz", id="unknown-with-argument"),
+        pytest.param(r"\foo{a}{b} and $\foo{c}{d}$", "a b and c d", id="unknown-with-arguments"),
         pytest.param(r"$\Foo$", r"\Foo", id="unknown-in-math"),
         pytest.param(r"$\mathbbm{1}$", "𝟙", id="indicator"),
         pytest.param(r"as in \cite{smith_2020, doe21}.", "as in [smith_2020, doe21].", id="cite"),

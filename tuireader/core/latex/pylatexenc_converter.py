@@ -17,6 +17,9 @@ from tuireader.core.latex.memo import memoised
 from tuireader.core.text import strip_unsafe
 
 _PERCENT = re.compile(r"\\.|%", re.DOTALL)
+# Where the converter is in a node list: prose, after an unknown macro's name
+# it dropped, after one of that macro's groups.
+_PROSE, _NAME, _ARGUMENT = range(3)
 
 
 @memoised("piece")
@@ -93,17 +96,29 @@ def _pylatexenc() -> tuple[Any, Any, dict[str, str]]:
         """Unknown macros stay readable: ``\\foo{bar}`` is ``bar``, ``\\foo`` is ``\\foo``."""
 
         def nodelist_to_text(self, nodelist: list[Any]) -> str:
-            kept = [
-                node
-                for index, node in enumerate(nodelist)
-                if not (
+            # The groups after an unknown macro's dropped name are its arguments,
+            # the text, a space apart: \foo{a}{b} is "a b", not "ab".
+            segments: list[list[Any]] = [[]]
+            state = _PROSE
+            for index, node in enumerate(nodelist):
+                if state != _PROSE and node.isNodeType(latexwalker.LatexGroupNode):
+                    if state == _ARGUMENT:
+                        segments.append([])
+                    segments[-1].append(node)
+                    state = _ARGUMENT
+                    continue
+                state = _PROSE
+                if (
                     index + 1 < len(nodelist)
                     and _bare_unknown(node)
                     and not node.macro_post_space
                     and nodelist[index + 1].isNodeType(latexwalker.LatexGroupNode)
-                )
-            ]
-            return str(super().nodelist_to_text(kept))
+                ):
+                    state = _NAME
+                    continue
+                segments[-1].append(node)
+            texts = list(map(str, map(super().nodelist_to_text, segments)))
+            return texts[0] if len(texts) == 1 else " ".join(filter(None, texts))
 
         def macro_node_to_text(self, node: Any) -> str:
             if _bare_unknown(node):
@@ -112,11 +127,8 @@ def _pylatexenc() -> tuple[Any, Any, dict[str, str]]:
                 return str(node.latex_verbatim())[:-1]  # as written, as if it had no argument
             if text_context.get_macro_spec(node.macroname) is None:
                 # Unknown here, but the parser knew its arguments: keep them.
-                return "".join(
-                    str(self._groupnodecontents_to_text(arg))
-                    for arg in node.nodeargd.argnlist
-                    if arg is not None
-                )
+                args = node.nodeargd.argnlist
+                return " ".join(filter(None, map(str, map(self._groupnodecontents_to_text, args))))
             return str(super().macro_node_to_text(node))
 
     def _bare_unknown(node: Any) -> bool:
