@@ -169,8 +169,11 @@ def test_enough_real_world_cases() -> None:
         ),
         pytest.param(r"we propose \ours, which", r"we propose \ours, which", id="unknown-bare"),
         pytest.param(r"\foo{bar} baz", "bar baz", id="unknown-with-argument"),
+        pytest.param(r"\foo{a}{b} and $\foo{c}{d}$", "a b and c d", id="unknown-with-arguments"),
         pytest.param(r"$\Foo$", r"\Foo", id="unknown-in-math"),
         pytest.param(r"$\mathbbm{1}$", "𝟙", id="indicator"),
+        pytest.param(r"as in \cite{smith_2020, doe21}.", "as in [smith_2020, doe21].", id="cite"),
+        pytest.param(r"\citep[see][p.~3]{x}", "[see x, p. 3]", id="cite-with-notes"),
         pytest.param(r"A \\ B", "A B", id="line-break-stays-one-line"),
         pytest.param(
             r"the 19\textsuperscript{th} century", "the 19ᵗʰ century", id="textsuperscript"
@@ -208,6 +211,8 @@ def test_a_title_stays_one_line() -> None:
         pytest.param(r"\begin{itemize} x", "x", id="begin-without-end"),
         pytest.param(r"\url{", r"\url{", id="unclosed-url"),
         pytest.param(r"$x^$", "x^", id="script-without-argument"),
+        pytest.param(r"$\sqrt$ and $\hat$", r"\sqrt and \hat", id="math-macro-without-argument"),
+        pytest.param(r"$\frac{1}$ half", r"\frac{1} half", id="math-macro-missing-an-argument"),
         pytest.param(r"\"", '\\"', id="accent-without-letter"),
         pytest.param("``", "“", id="lone-open-quote"),
         pytest.param("{" * 10_000, "{" * 10_000, id="ten-thousand-braces"),
