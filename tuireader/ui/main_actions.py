@@ -55,7 +55,9 @@ class ReadingScreen(Protocol):
 
 
 def _current(screen: ReadingScreen) -> Paper | None:
-    paper = screen.reader.current
+    """The paper under the list's cursor now: a key pressed right after a
+    move must act on the paper moved to, before the move's message arrives."""
+    paper = screen.reader.cursor_to(screen.paper_list.cursor)
     if paper is None:
         screen.app.bell()
     return paper
@@ -85,6 +87,7 @@ class Actions:
 
     def action_next_unread(self: ReadingScreen) -> None:
         reader = self.reader
+        reader.cursor_to(self.paper_list.cursor)
         row = reader.next_unread_row()
         if row is not None:
             self.paper_list.cursor = row
