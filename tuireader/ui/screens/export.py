@@ -36,6 +36,7 @@ class ExportScreen(ModalScreen[tuple[str, str, str] | None]):
     """Gives (which papers: "list" or "starred", format, path), or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    AUTO_FOCUS = "#export-path"
     DEFAULT_CSS = "ExportScreen {" + DIALOG_CSS + "} ExportScreen RadioSet { width: 1fr; }"
 
     def __init__(self, scope: str, listed: int, starred: int) -> None:
@@ -51,17 +52,24 @@ class ExportScreen(ModalScreen[tuple[str, str, str] | None]):
                     Text(f"This list: {plural(self._listed, 'paper')} ({self._scope})"),
                     value=self._which == "list",
                     name="list",
+                    id="which-list",
                 )
                 yield RadioButton(
                     f"Starred: {plural(self._starred, 'paper')}",
                     value=self._which == "starred",
                     name="starred",
+                    id="which-starred",
                 )
             with RadioSet(id="export-format"):
                 for name, label in LABELS.items():
-                    yield RadioButton(label, value=name == self._format, name=name)
+                    yield RadioButton(
+                        label, value=name == self._format, name=name, id=f"format-{name}"
+                    )
             yield Input(str(self._default_path()), id="export-path")
-            yield Label("Enter in the path writes the file · Esc cancels", classes="hint")
+            yield Label(
+                "Enter writes the file · Shift+Tab chooses papers and format · Esc cancels",
+                classes="hint",
+            )
 
     def _default_path(self) -> Path:
         slug = re.sub(r"[^\w-]+", "-", self._scope if self._which == "list" else "starred")
