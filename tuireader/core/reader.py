@@ -171,7 +171,7 @@ class Reader:
         A query that cannot be parsed gives the current rows and the error."""
         base = self.scope_positions(scope)
         if not query.strip():
-            return Rows(base, scope_size=len(base))
+            return Rows(base, scope_size=len(base), query=query)
         if self._searcher is None:
             return replace(self.rows, scope_size=len(base), query=query)  # indexing
         with self._search_lock:

@@ -246,7 +246,7 @@ class MainScreen(Actions, Screen[None]):
 
     def _rows_ready(self, scope: Scope, rows: Rows, keep: bool = True) -> None:
         reader = self.reader
-        if scope != reader.scope or rows.query != self.filter_bar.value.strip() and rows.query:
+        if scope != reader.scope or rows.query != self.filter_bar.value:
             return  # a newer scope or query is on its way
         if rows.error is not None:  # the list keeps its last good rows meanwhile
             self.filter_bar.set_status(f"✗ {rows.error.message}", "error")
@@ -270,7 +270,7 @@ class MainScreen(Actions, Screen[None]):
         if rows.corrections:
             fixed = "; ".join(f"{', '.join(words)} for {typo}" for typo, words in rows.corrections)
             self.filter_bar.set_status(f"searched {fixed}", "hint")
-        elif rows.query:
+        elif rows.query.strip():
             self.filter_bar.set_status(f"{len(rows.positions):,} of {rows.scope_size:,}")
         else:
             self.filter_bar.set_status(plural(len(rows.positions), "paper"))
@@ -284,7 +284,7 @@ class MainScreen(Actions, Screen[None]):
             return (
                 f"No digests found in {where}. Open a folder of daily arXiv digests: tuireader PATH"
             )
-        if rows.query:
+        if rows.query.strip():
             wider = "" if scope == ALL else " Enter searches all papers,"
             return f"No paper matches “{rows.query}” in {scope.label}.{wider} Esc clears."
         return {
