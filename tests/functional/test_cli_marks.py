@@ -122,8 +122,18 @@ def test_read_a_date_without_papers_exits_1_and_changes_nothing() -> None:
         ("read", "--date", "yesterday"),
         ("read", "--category", "cs.LG", "2107.09652"),
         ("read", "--date", "2022-01-31", "/nonexistent/digests"),
+        ("read", "--date", "2022-01-31", "--category", " "),
     ],
-    ids=["nothing", "bad-id", "one-bad-id", "bad-day", "not-a-date", "category-alone", "path"],
+    ids=[
+        "nothing",
+        "bad-id",
+        "one-bad-id",
+        "bad-day",
+        "not-a-date",
+        "category-alone",
+        "path",
+        "blank-category",
+    ],
 )
 def test_read_bad_arguments_exit_2_and_change_nothing(arguments: tuple[str, ...]) -> None:
     assert_one_line_error(run(*arguments), 2)

@@ -101,6 +101,8 @@ def test_a_bad_limit_exits_2(limit: str) -> None:
     assert_one_line_error(run("search", "x", f"--limit={limit}"), 2)
 
 
-def test_list_of_a_date_without_papers_exits_1() -> None:
-    line = assert_one_line_error(run("list", "--date", "1999-01-01"), 1)
+@pytest.mark.parametrize("command", ["list", "read"])
+@pytest.mark.parametrize("category", [[], ["--category", "cs.LG"]], ids=["all", "category"])
+def test_a_date_without_papers_exits_1(command: str, category: list[str]) -> None:
+    line = assert_one_line_error(run(command, "--date", "1999-01-01", *category), 1)
     assert line == "tuireader: no papers on 1999-01-01"

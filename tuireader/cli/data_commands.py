@@ -13,14 +13,13 @@ import sys
 from collections.abc import Iterable, Sequence
 
 from tuireader.cli.common import (
-    NotFound,
     UsageError,
     annotation_store,
     configured_library,
     load,
     warn,
 )
-from tuireader.cli.filters import listed_in
+from tuireader.cli.filters import checked_category, listed_on
 from tuireader.core.model import parse_arxiv_id
 from tuireader.core.store import Edit
 from tuireader.core.tags import normalise_tag, valid_tag
@@ -80,14 +79,8 @@ def run_read(arguments: argparse.Namespace) -> int:
         titles_of(paper_ids, f"marked {state}")
     else:
         library = load(arguments.targets, quiet=arguments.quiet)
-        if arguments.category is None:
-            paper_ids = list(library.by_date.get(day, ()))
-            if not paper_ids:
-                raise NotFound(f"no papers on {day.isoformat()}")
-        else:
-            paper_ids = listed_in(library, arguments.category, day)
-            if not paper_ids:
-                raise NotFound(f"no {arguments.category} papers on {day.isoformat()}")
+        category = None if arguments.category is None else checked_category(arguments.category)
+        paper_ids = listed_on(library, day, category)
     changed = annotation_store().apply(Edit(i, "read", read) for i in paper_ids)
     if arguments.verbose:
         count = len(paper_ids)

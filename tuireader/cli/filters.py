@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from tuireader.cli.common import UsageError
+from tuireader.cli.common import NotFound, UsageError
 from tuireader.core.library import Library
 from tuireader.core.model import Paper
 from tuireader.core.query import QueryError, normalise_tag, valid_tag
@@ -74,17 +74,20 @@ def add_filter_options(parser: argparse.ArgumentParser, *, query: bool) -> None:
 
 def filters_from(arguments: argparse.Namespace) -> Filters:
     """The filters asked for, checked before anything is loaded."""
-    category = arguments.category
-    if category is not None:
-        category = category.strip()
-        if not category or any(char.isspace() for char in category):
-            raise UsageError(f"not a category: {arguments.category!r}")
+    category = None if arguments.category is None else checked_category(arguments.category)
     query = getattr(arguments, "filter_query", None)
     if query is not None:
         check_query(query)
     read = True if arguments.read else False if arguments.unread else None
     tags = tuple(dict.fromkeys(checked_tag(tag) for tag in arguments.tag))
     return Filters(read, arguments.starred, tags, category, query)
+
+
+def checked_category(text: str) -> str:
+    category = text.strip()
+    if not category or any(char.isspace() for char in category):
+        raise UsageError(f"not a category: {text!r}")
+    return category
 
 
 def checked_tag(text: str) -> str:
@@ -120,6 +123,19 @@ def listed_in(library: Library, category: str, day: date | None = None) -> list[
             if in_category(name, category):
                 listed.update(dict.fromkeys(ids))
     return list(listed)
+
+
+def listed_on(library: Library, day: date, category: str | None = None) -> list[str]:
+    """The papers listed on ``day`` (by ``category``'s digest only, if given),
+    in their digests' order; none is :class:`NotFound`."""
+    if not library.by_date.get(day):
+        raise NotFound(f"no papers on {day.isoformat()}")
+    if category is None:
+        return list(library.by_date[day])
+    listed = listed_in(library, category, day)
+    if not listed:
+        raise NotFound(f"no {category} papers on {day.isoformat()}")
+    return listed
 
 
 def select(

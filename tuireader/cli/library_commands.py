@@ -7,7 +7,14 @@ import sys
 from dataclasses import replace
 
 from tuireader.cli.common import NotFound, annotation_store, load
-from tuireader.cli.filters import check_query, filtered, filters_from, listed_in, search, select
+from tuireader.cli.filters import (
+    check_query,
+    filtered,
+    filters_from,
+    listed_on,
+    search,
+    select,
+)
 from tuireader.core import export
 from tuireader.core.model import Paper, facts
 
@@ -27,14 +34,8 @@ def run_list(arguments: argparse.Namespace) -> int:
     day = arguments.date
     if day is None:
         papers = library.ordered_papers()
-    elif filters.category is None:
-        papers = library.papers_on(day)
-        if not papers:
-            raise NotFound(f"no papers on {day.isoformat()}")
-    else:  # that day's digest of the category, as it listed them
-        papers = [library.papers[i] for i in listed_in(library, filters.category, day)]
-        if not papers:
-            raise NotFound(f"no {filters.category} papers on {day.isoformat()}")
+    else:  # that day's digests (of the category: as it listed them)
+        papers = [library.papers[i] for i in listed_on(library, day, filters.category)]
         filters = replace(filters, category=None)
     store = annotation_store() if filters.active else None
     if store is not None:
