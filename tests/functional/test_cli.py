@@ -74,6 +74,10 @@ def test_version() -> None:
         pytest.param(["list", "--help"], id="list"),
         pytest.param(["search", "--help"], id="search"),
         pytest.param(["show", "--help"], id="show"),
+        pytest.param(["star", "--help"], id="star"),
+        pytest.param(["note", "--help"], id="note"),
+        pytest.param(["read", "--help"], id="read"),
+        pytest.param(["tag", "--help"], id="tag"),
     ],
 )
 def test_help(args: list[str]) -> None:
@@ -81,7 +85,7 @@ def test_help(args: list[str]) -> None:
     assert_clean_success(result)
     assert result.stdout.startswith("usage: tuireader")
     if args == ["--help"]:
-        for command in ("export", "list", "search", "show"):
+        for command in ("export", "list", "search", "show", "star", "note", "read", "tag"):
             assert command in result.stdout
 
 
@@ -155,13 +159,14 @@ def test_list_one_date(day: str, count: int) -> None:
 
 def test_list_a_date_without_papers() -> None:
     result = run("list", "--date", "1999-01-01")
-    assert_clean_success(result)
-    assert result.stdout == ""
+    assert_one_line_error(result, 1)
+    assert result.stderr == "tuireader: no papers on 1999-01-01\n"
 
 
 def test_search_text_and_limit() -> None:
     result = run("search", "segmentation", "--limit", "5")
-    assert_clean_success(result)
+    assert result.returncode == 0
+    assert re.fullmatch(r"tuireader: showing 5 of \d+; --limit 0 for all\n", result.stderr)
     rows = [line.split("\t") for line in result.stdout.splitlines()]
     assert len(rows) == 5
     for paper_id, day, title, _authors in rows:
@@ -193,8 +198,8 @@ def test_search_reports_a_typo_correction() -> None:
 
 def test_search_without_matches() -> None:
     result = run("search", "zzzzqqqq")
-    assert_clean_success(result)
-    assert result.stdout == ""
+    assert_one_line_error(result, 1)
+    assert result.stderr == "tuireader: no paper matches 'zzzzqqqq'\n"
 
 
 @pytest.mark.parametrize(
@@ -245,12 +250,14 @@ def test_show_unknown_id_exits_1(unknown: str) -> None:
         pytest.param(["list", "--date", "yesterday"], id="not-a-date"),
         pytest.param(["list", "--date"], id="date-without-value"),
         pytest.param(["search"], id="search-without-query"),
-        pytest.param(["search", "x", "--limit", "0"], id="zero-limit"),
+        pytest.param(["search", "x", "--limit=-1"], id="negative-limit"),
+        pytest.param(["search", ""], id="empty-query"),
         pytest.param(["search", "x", "--limit", "ten"], id="word-limit"),
         pytest.param(["search", "x", "--format", "csv"], id="search-format"),
         pytest.param(["show"], id="show-without-id"),
         pytest.param(["--bogus"], id="unknown-top-option"),
         pytest.param(["/nonexistent"], id="reader-missing-path"),
+        pytest.param(["frobnicate"], id="unknown-command"),
     ],
 )
 def test_bad_arguments_are_one_line_and_exit_2(args: list[str]) -> None:

@@ -1,0 +1,88 @@
+"""What every command shares: errors, loading the library, the user's store."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from tuireader.core import locations
+from tuireader.core.cache import ParseCache
+from tuireader.core.config import load_config
+from tuireader.core.library import Library, LibraryError, load_library
+from tuireader.core.store import AnnotationStore
+
+#: Warnings shown on stderr before the rest is summarised.
+WARNINGS_SHOWN = 5
+
+
+class UsageError(Exception):
+    """Wrong arguments or unusable paths: one line on stderr, exit 2."""
+
+
+class NotFound(Exception):
+    """Nothing to show or to change (an unknown date, no match): one line, exit 1."""
+
+
+class Parser(argparse.ArgumentParser):
+    """An argparse parser whose errors are one line, not usage plus a line."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def warn(message: str) -> None:
+    print(f"tuireader: warning: {message}", file=sys.stderr)
+
+
+def resolve_paths(paths: Sequence[str]) -> list[str]:
+    """The paths given, else the configured digest folders, else the samples."""
+    if paths:
+        return list(paths)
+    config = load_config()
+    if config.problem:
+        warn(f"ignoring config: {config.problem}")
+    return list(config.digests) or [str(locations.bundled_samples())]
+
+
+def load(paths: Sequence[str], *, quiet: bool = False) -> Library:
+    """Load the library for a command; warnings go to stderr, summarised."""
+    resolved = resolve_paths(paths)
+    for path in paths:
+        if os.path.isfile(path) and not os.access(path, os.R_OK):
+            raise UsageError(f"cannot read {path}: permission denied")
+    try:
+        library = load_library(resolved, parse=ParseCache())
+    except LibraryError as error:
+        raise UsageError(str(error)) from None
+    if not quiet:
+        for warning in library.warnings[:WARNINGS_SHOWN]:
+            warn(str(warning))
+        hidden = len(library.warnings) - WARNINGS_SHOWN
+        if hidden > 0:
+            warn(f"… and {hidden} more")
+    return library
+
+
+def configured_library() -> Library | None:
+    """The configured digests, to check IDs against; None when none are
+    configured (the samples are not worth a check) or they cannot be loaded."""
+    digests = load_config().digests
+    if not digests:
+        return None
+    try:
+        return load(digests, quiet=True)
+    except UsageError as error:
+        warn(f"cannot check IDs against your digests: {error}")
+        return None
+
+
+def annotation_store() -> AnnotationStore:
+    """The user's stars and notes; a problem with the file is a warning."""
+    store = AnnotationStore()
+    for problem in store.load():
+        if problem != store.read_only:
+            warn(problem)
+    return store

@@ -1,0 +1,181 @@
+"""The command line's grammar: one argparse parser per command."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from tuireader import __version__
+from tuireader.cli.common import Parser
+from tuireader.cli.data_commands import run_note, run_read, run_star, run_tag
+from tuireader.cli.filters import add_filter_options
+from tuireader.cli.library_commands import run_export, run_list, run_search, run_show
+from tuireader.core import export
+from tuireader.core.model import parse_arxiv_id
+
+Command = Callable[[argparse.Namespace], int]
+
+#: Every command, by name, as the user types it.
+COMMANDS: dict[str, Command] = {
+    "export": run_export,
+    "list": run_list,
+    "note": run_note,
+    "read": run_read,
+    "search": run_search,
+    "show": run_show,
+    "star": run_star,
+    "tag": run_tag,
+}
+
+SAVED = (
+    "Saved at once to your data files; one change, undone as one. No digests are read, "
+    "unless digests are configured: then an ID they do not list gets a warning. "
+    "Exit status: 0 saved, 1 could not save (the files are left as they were), "
+    "2 bad arguments."
+)
+
+
+class WordsParser(Parser):
+    """A parser that takes every argument as a word, even ``-name``: only a
+    leading ``-h``/``--help`` and a lone ``--list`` are options."""
+
+    def parse_intermixed_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: None = None
+    ) -> argparse.Namespace:
+        words = list(args or ())
+        if words[:1] in (["-h"], ["--help"]) or words == ["--list"]:
+            return super().parse_intermixed_args(words)
+        if "--list" in words:
+            self.error("--list takes no other arguments")
+        arguments = super().parse_intermixed_args([])
+        arguments.words = words
+        return arguments
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _arxiv_id(text: str) -> str:
+    parsed = parse_arxiv_id(text)
+    if parsed is None:
+        raise argparse.ArgumentTypeError(f"not an arXiv ID: {text!r}")
+    return parsed[0]
+
+
+def _limit(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}")
+    return int(text)
+
+
+def _add_paths(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        default=[],  # without a default argparse lists PATH as "required" in errors
+        metavar="PATH",
+        help="digest files or folders (default: the configured folders, else the samples)",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="do not print load warnings")
+
+
+def reader_parser() -> argparse.ArgumentParser:
+    parser = Parser(
+        prog="tuireader",
+        description="A fast, keyboard-driven terminal reader for daily arXiv digests. "
+        f"Commands: {', '.join(COMMANDS)} (tuireader COMMAND --help).",
+    )
+    parser.add_argument("--version", action="version", version=f"tuireader {__version__}")
+    parser.add_argument(
+        "paths", nargs="*", default=[], metavar="PATH", help="digest files or folders to open"
+    )
+    return parser
+
+
+def command_parsers() -> dict[str, argparse.ArgumentParser]:
+    parser = Parser(prog="tuireader")
+    commands = parser.add_subparsers(required=True, parser_class=Parser)
+
+    export_parser = commands.add_parser(
+        "export", help="print papers as JSON, Markdown, BibTeX, CSV or RIS"
+    )
+    export_parser.add_argument(
+        "-f", "--format", choices=sorted(export.FORMATS), default="json", help="default: json"
+    )
+    add_filter_options(export_parser, query=True)
+    _add_paths(export_parser)
+    export_parser.set_defaults(run=run_export)
+
+    list_parser = commands.add_parser("list", help="one line per paper: date, ID, title")
+    list_parser.add_argument(
+        "--date",
+        type=_iso_date,
+        help="only this date (YYYY-MM-DD); with --category, that day's CAT digest",
+    )
+    add_filter_options(list_parser, query=True)
+    _add_paths(list_parser)
+    list_parser.set_defaults(run=run_list)
+
+    search_parser = commands.add_parser("search", help="rank papers against a query")
+    search_parser.add_argument("query", help='words to find; "quote" a phrase')
+    search_parser.add_argument(
+        "-n", "--limit", type=_limit, default=20, help="at most N (default: 20; 0: all)"
+    )
+    search_parser.add_argument("-f", "--format", choices=("text", "json"), default="text")
+    add_filter_options(search_parser, query=False)
+    _add_paths(search_parser)
+    search_parser.set_defaults(run=run_search)
+
+    show_parser = commands.add_parser("show", help="a paper's full detail")
+    show_parser.add_argument("id", help="arXiv ID, with or without version, or its URL")
+    _add_paths(show_parser)
+    show_parser.set_defaults(run=run_show)
+
+    star_parser = commands.add_parser("star", help="star papers", description=SAVED)
+    star_parser.add_argument("ids", nargs="+", type=_arxiv_id, metavar="ID", help="arXiv ID or URL")
+    star_parser.add_argument("--remove", action="store_true", help="unstar them instead")
+    star_parser.set_defaults(run=run_star)
+
+    note_parser = commands.add_parser("note", help="set a paper's note", description=SAVED)
+    note_parser.add_argument("id", type=_arxiv_id, metavar="ID", help="arXiv ID or URL")
+    note_parser.add_argument("text", metavar="TEXT", help="the note; - reads stdin; empty deletes")
+    note_parser.set_defaults(run=run_note)
+
+    read_parser = commands.add_parser(
+        "read",
+        help="mark papers read",
+        usage="tuireader read [--unread] [-v] ID...\n"
+        "       tuireader read --date YYYY-MM-DD [--category CAT] [--unread] [-v] [PATH...]",
+        description=SAVED,
+    )
+    read_parser.add_argument(
+        "targets",
+        nargs="*",
+        default=[],
+        metavar="ID|PATH",
+        help="arXiv IDs or URLs; with --date, digest files or folders (default: as for list)",
+    )
+    read_parser.add_argument("--unread", action="store_true", help="mark them unread instead")
+    read_parser.add_argument(
+        "--date", type=_iso_date, help="every paper of this date (YYYY-MM-DD), not IDs"
+    )
+    read_parser.add_argument("--category", metavar="CAT", help="with --date: only CAT's digest")
+    read_parser.add_argument("-v", "--verbose", action="store_true", help="say how many")
+    read_parser.add_argument("-q", "--quiet", action="store_true", help="no load warnings")
+    read_parser.set_defaults(run=run_read)
+
+    tag_parser = WordsParser(  # not a subparser: add_parser takes no parser class
+        prog="tuireader tag",
+        usage="tuireader tag ID... [+]TAG... -TAG...\n       tuireader tag --list",
+        description="IDs first, then tags: +name or name adds, -name removes. Names are "
+        "lowercased, without accents; letters, digits and -_/.+ only. " + SAVED,
+    )
+    tag_parser.add_argument("words", nargs="*", metavar="ID|TAG", help=argparse.SUPPRESS)
+    tag_parser.add_argument("--list", action="store_true", help="every tag in use, with its count")
+    tag_parser.set_defaults(run=run_tag)
+    return {**commands.choices, "tag": tag_parser}
