@@ -25,6 +25,7 @@ from cli_helpers import (
     write_lg_digest,
 )
 
+from tuireader.core.latex import readable
 from tuireader.core.library import Library
 from tuireader.core.model import Paper
 from tuireader.core.search import SearchIndex
@@ -270,12 +271,12 @@ def test_csv_export_parses_with_the_csv_module(marked: AnnotationStore) -> None:
     by_id = {row["id"]: row for row in rows}
     for paper in papers:
         row = by_id[paper.id]
-        assert row["title"] == paper.title
+        assert row["title"] == readable(paper.title)  # LaTeX as text
         assert row["authors"] == "; ".join(paper.authors)
         assert row["read"] == ("yes" if paper.id in READ else "no")
         assert row["starred"] == ("yes" if paper.id in STARRED else "no")
         assert row["tags"] == "; ".join(sorted(marked.get(paper.id).tags))
-        assert row["abstract"] == (paper.abstract or "")
+        assert row["abstract"] == readable(paper.abstract)
     assert by_id["2201.12961"]["tags"] == "survey; to-read"
     filtered = run("export", "-f", "csv", "--tag", "to-read")
     assert [row["id"] for row in csv.DictReader(io.StringIO(filtered.stdout))] == [

@@ -223,3 +223,30 @@ async def test_export_the_list_as_csv_and_the_starred_as_ris(tmp_path: Path) -> 
         assert ris.startswith("TY  - UNPB") and ris.count("ER  - ") == 1
         assert f"arXiv:{PAPERS[3].id}" in ris
         assert any("Exported 1 paper to" in m for m in notifications(pilot))
+
+
+LATEX_DIGEST = r"""# Arxiv Papers in math.AP on 2022-01-31
+### $\alpha$-divergence bounds for Schr\"odinger operators in $\mathbb{R}^{d}$
+- **Arxiv ID**: http://arxiv.org/abs/2201.00001v1
+- **Authors**: Erwin Schrödinger
+- **Summary**: We prove $\|u\|_{L^2} \leq C$ for $256\times256$ grids, {\it et al.} --
+  with $98.1\pm 0.1\%$ accuracy.
+"""
+
+
+async def test_latex_reads_as_text_unless_the_user_prefers_the_source(tmp_path: Path) -> None:
+    (tmp_path / "2022-01-31.md").write_text(LATEX_DIGEST)
+    readable = "α-divergence bounds for Schrödinger operators in ℝᵈ"
+    async with make_app(tmp_path).run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        assert readable in visible_rows(screen)[0]
+        await pilot.pause(0.2)
+        text = detail_text(screen)
+        assert readable in text and "256×256" in text and "98.1 ± 0.1%" in text
+        await pilot.press("slash", *"α-divergence")
+        await settle(pilot)
+        assert len(screen.paper_list.rows) == 1
+    write_config(latex=False)
+    async with make_app(tmp_path).run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        assert r"$\alpha$-divergence bounds for Schr\"odinger" in visible_rows(screen)[0]

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tuireader.core.export import Annotation, to_bibtex, to_json, to_markdown
+from tuireader.core.latex import readable
 from tuireader.core.library import load_library
 from tuireader.core.model import Paper
 
@@ -264,7 +265,7 @@ def test_markdown_lists_every_title_with_its_link(papers: list[Paper]) -> None:
     headings = re.findall(r"^## \[(.*)\]\((\S+)\)$", text, re.M)
     assert len(headings) == 240
     for (title, url), paper in zip(headings, papers, strict=True):
-        assert unescape_markdown(title) == paper.title
+        assert unescape_markdown(title) == readable(paper.title)  # LaTeX as text
         assert url == paper.abs_url
         assert f"[PDF]({paper.pdf_url})" in text
 

@@ -2,8 +2,11 @@
 CSV (for spreadsheets) and RIS (for Zotero, Mendeley and EndNote).
 
 Every format carries the user's marks: stars, notes, tags and (JSON, CSV)
-read state. BibTeX keeps titles as their LaTeX source; it puts the user's
-note in ``note``, the arXiv comment in ``annote`` and the tags in ``keywords``.
+read state. Titles and abstracts are readable text (their LaTeX converted),
+and JSON also keeps the source as ``title_latex`` and ``abstract_latex`` when
+it differs; BibTeX keeps the source, since it is LaTeX. BibTeX puts the
+user's note in ``note``, the arXiv comment in ``annote`` and the tags in
+``keywords``.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping, Set
 from typing import Any
 
 from tuireader.core.annotations import Annotation
+from tuireader.core.latex import readable
 from tuireader.core.model import PAPER_FIELDS, Paper
 
 Annotations = Mapping[str, Annotation]
@@ -30,6 +34,11 @@ def paper_record(
     record = {
         field.name: _json_value(field.name, getattr(paper, field.name)) for field in PAPER_FIELDS
     }
+    for name in ("title", "abstract"):
+        source = getattr(paper, name)
+        shown = readable(source)
+        if shown != source:
+            record[name], record[f"{name}_latex"] = shown, source
     record.update(
         pdf_url=paper.pdf_url,
         abs_url=paper.abs_url,
@@ -68,7 +77,8 @@ def to_markdown(
     for paper in papers:
         annotation = annotations.get(paper.id) or Annotation()
         star = "★ " if annotation.starred else ""
-        lines = [f"## {star}[{_markdown_escape(paper.title)}]({paper.abs_url})", ""]
+        title = _markdown_escape(readable(paper.title))
+        lines = [f"## {star}[{title}]({paper.abs_url})", ""]
         details = [
             f"arXiv:{paper.versioned_id}",
             ", ".join(category for category in paper.categories),
@@ -80,7 +90,8 @@ def to_markdown(
         if annotation.tags:
             lines.append("Tags: " + " ".join(f"`{tag}`" for tag in sorted(annotation.tags)))
         if paper.abstract:
-            lines += ["", *(f"> {p}" if p else ">" for p in paper.abstract.split("\n"))]
+            abstract = readable(paper.abstract).split("\n")
+            lines += ["", *(f"> {p}" if p else ">" for p in abstract)]
         if annotation.note:
             lines += ["", "**Note:**", "", annotation.note]
         blocks.append("\n".join(lines) + "\n")
@@ -166,12 +177,12 @@ def to_ris(
     records = []
     for paper in papers:
         annotation = annotations.get(paper.id) or Annotation()
-        lines = [("TY", "UNPB"), ("ID", f"arXiv:{paper.id}"), ("TI", paper.title)]
+        lines = [("TY", "UNPB"), ("ID", f"arXiv:{paper.id}"), ("TI", readable(paper.title))]
         lines += [("AU", author) for author in paper.authors]
         lines += [
             ("PY", _year(paper)),
             ("DA", min(paper.dates).isoformat() if paper.dates else ""),
-            ("AB", paper.abstract),
+            ("AB", readable(paper.abstract)),
             ("DO", paper.doi or ""),
             ("JO", paper.journal or ""),
             ("UR", paper.abs_url),

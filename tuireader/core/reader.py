@@ -17,6 +17,7 @@ from datetime import date
 
 from tuireader.core.config import Config
 from tuireader.core.history import Action, History
+from tuireader.core.latex import readable
 from tuireader.core.library import Library
 from tuireader.core.model import Paper
 from tuireader.core.query import QueryError, Text
@@ -99,6 +100,11 @@ class Reader:
     @property
     def current(self) -> Paper | None:
         return self.library.papers.get(self.cursor_id) if self.cursor_id else None
+
+    def readable(self, text: str) -> str:
+        """A title or abstract as shown: its LaTeX converted, unless the user
+        set ``latex = false``."""
+        return readable(text) if self.config.latex else text
 
     def marks_of(self, paper_id: str) -> PaperMarks:
         store = self.store

@@ -2,7 +2,8 @@
 
 A query (:mod:`tuireader.core.query`) is evaluated over positions in the
 library's order. Text terms are found case- and accent-insensitively in their
-fields; a bare term may be in the title (weight 3), authors or ID/categories
+fields, in the LaTeX source and in its readable form (``alpha`` and ``α`` both
+find ``$\\alpha$``); a bare term may be in the title (weight 3), authors or ID/categories
 (2), abstract or the user's note (1). Matches rank by the sum of their terms'
 weights, then by how closely the query's words resemble the title or authors
 (rapidfuzz ``partial_ratio``, for the best few hundred only), then by
@@ -40,6 +41,7 @@ from tuireader.core.evaluate import (
     Weights,
 )
 from tuireader.core.highlight import highlight_spans, terms_for
+from tuireader.core.latex import searchable
 from tuireader.core.model import Paper
 from tuireader.core.text import fold
 from tuireader.core.word_index import WordIndex
@@ -92,7 +94,7 @@ class SearchIndex:
     def __init__(self, papers: Sequence[Paper]) -> None:
         self.ids = tuple(paper.id for paper in papers)
         self.position = {paper_id: i for i, paper_id in enumerate(self.ids)}
-        self._titles = [fold(paper.title) for paper in papers]
+        self._titles = [fold(searchable(paper.title)) for paper in papers]
         self._authors = [fold(", ".join(paper.authors)) for paper in papers]
         self._keys = [fold(" ".join((paper.id, *paper.categories))) for paper in papers]
         self._abstracts = [paper.abstract for paper in papers]
@@ -110,7 +112,7 @@ class SearchIndex:
         100,000 papers, repaid after a handful of searches. Safe to call while
         another thread searches; results are the same before and after.
         Gives up, changing nothing, as soon as ``cancelled()`` is true."""
-        folded = (fold(text) for text in self._abstracts if not cancelled())
+        folded = (fold(searchable(text)) for text in self._abstracts if not cancelled())
         words = WordIndex(folded)
         if len(words) == len(self._abstracts):
             self._abstract_words = words
@@ -187,7 +189,12 @@ class SearchIndex:
 
     def _in_abstracts_folded(self, term: str, positions: Positions) -> Found:
         abstracts = map(self._abstracts.__getitem__, positions.tolist())
-        return _containing(term, map(fold, abstracts), positions.size)
+        return _containing(term, self._folded_abstracts(abstracts), positions.size)
+
+    @staticmethod
+    def _folded_abstracts(abstracts: Iterable[str]) -> Iterable[str]:
+        """Abstracts as searched: folded, with the readable form of their LaTeX."""
+        return (fold(searchable(text)) for text in abstracts)
 
     def _in_notes(self, marks: Marks) -> Callable[[str, Positions], Found]:
         def found(term: str, positions: Positions) -> Found:
@@ -284,7 +291,7 @@ class SearchIndex:
         """Words of the vocabulary that look like a mistyped ``term``."""
         if self._vocabulary is None:
             words = self._abstract_words
-            abstracts = [words.vocabulary()] if words else map(fold, self._abstracts)
+            abstracts = [words.vocabulary()] if words else self._folded_abstracts(self._abstracts)
             fields = (self._titles, self._authors, abstracts)
             found = {word for texts in fields for text in texts for word in _WORD.findall(text)}
             self._vocabulary = sorted(found)

@@ -86,7 +86,8 @@ def fold(text: str) -> str:
     if text.isascii():
         return text
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    # Lowered again: compatibility forms decompose to capitals too (𝒪 is O).
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 def fold_fully(text: str) -> str:

@@ -59,4 +59,26 @@ from tuireader.core.latex.scanner import Scan as _Scan  # noqa: F401
 from tuireader.core.latex.scanner import tidy as _tidy  # noqa: F401
 from tuireader.core.latex.spacing import finish_math as _finish_math  # noqa: F401
 
-__all__ = ["MAX_TEXT_LENGTH", "cache_clear", "cache_info", "has_latex", "latex_to_text"]
+__all__ = [
+    "MAX_TEXT_LENGTH",
+    "cache_clear",
+    "cache_info",
+    "has_latex",
+    "latex_to_text",
+    "readable",
+    "searchable",
+]
+
+
+def readable(text: str) -> str:
+    """``text`` as people read it: converted if it holds LaTeX (cheap if not)."""
+    return latex_to_text(text) if has_latex(text) else text
+
+
+def searchable(text: str) -> str:
+    """``text`` with its readable form after it, so that both ``alpha`` (the
+    source, ``$\\alpha$``) and ``α`` (what is shown) find it."""
+    if not has_latex(text):
+        return text
+    converted = latex_to_text(text)
+    return text if converted == text else f"{text}\n{converted}"

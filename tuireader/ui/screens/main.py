@@ -341,9 +341,8 @@ class MainScreen(Actions, Screen[None]):
         if paper is None:
             self.detail.show(None)
             return
-        self.detail.show(
-            paper, reader.marks_of(paper.id), reader.rows.texts, keep_scroll=keep_scroll
-        )
+        marks, texts = reader.marks_of(paper.id), reader.rows.texts
+        self.detail.show(paper, marks, texts, reader.readable, keep_scroll=keep_scroll)
         after = reader.config.mark_read_after
         if after > 0 and not keep_scroll:
             self._later("read", after, lambda: self._rested(paper.id))

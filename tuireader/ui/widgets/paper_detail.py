@@ -7,7 +7,7 @@ papers are a key away, so a day can be read without going back to the list.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -67,6 +67,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
         paper: Paper | None,
         marks: PaperMarks | None = None,
         texts: tuple[QueryText, ...] = (),
+        readable: Callable[[str], str] = str,
         empty: str = "",
         keep_scroll: bool = False,
     ) -> None:
@@ -76,7 +77,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
         if paper is None:
             body.update(Text(empty, style="italic dim"))
         else:
-            body.update(render_paper(paper, marks or PaperMarks(), texts))
+            body.update(render_paper(paper, marks or PaperMarks(), texts, readable))
         if not keep_scroll:
             self.scroll_home(animate=False)
 
@@ -90,11 +91,17 @@ class PaperDetail(VerticalScroll, can_focus=True):
             self.scroll_page_down(animate=False)
 
 
-def render_paper(paper: Paper, marks: PaperMarks, texts: tuple[QueryText, ...] = ()) -> Text:
+def render_paper(
+    paper: Paper,
+    marks: PaperMarks,
+    texts: tuple[QueryText, ...] = (),
+    readable: Callable[[str], str] = str,
+) -> Text:
     """The detail as styled text (a function, so tests can render it alone);
-    ``texts`` are highlighted where the query looked for them."""
+    ``texts`` are highlighted where the query looked for them, and
+    ``readable`` turns the title's and abstract's LaTeX into text."""
     text = Text(overflow="fold")
-    _highlighted(text, paper.title, terms_for(texts, "title"), "bold")
+    _highlighted(text, readable(paper.title), terms_for(texts, "title"), "bold")
     text.append("\n")
     if paper.authors:
         _highlighted(text, ", ".join(paper.authors), terms_for(texts, "authors"), "italic")
@@ -113,7 +120,7 @@ def render_paper(paper: Paper, marks: PaperMarks, texts: tuple[QueryText, ...] =
         text.append("\n")
     text.append("\n")
     if paper.abstract:
-        _highlighted(text, paper.abstract, terms_for(texts, "abstract"), "")
+        _highlighted(text, readable(paper.abstract), terms_for(texts, "abstract"), "")
     else:
         text.append("(no abstract in the digest)", style="dim")
     text.append("\n\n")

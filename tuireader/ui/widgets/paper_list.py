@@ -43,6 +43,7 @@ class RowSource(Protocol):
 
     def paper(self, position: int) -> Paper: ...
     def marks_of(self, paper_id: str) -> PaperMarks: ...
+    def readable(self, text: str) -> str: ...
 
 
 class PaperList(ScrollView, can_focus=True):
@@ -265,10 +266,11 @@ class PaperList(ScrollView, can_focus=True):
         room = width - sum(s.cell_length for s in segments + columns)
         tags = " ".join(f"#{tag}" for tag in marks.tags)
         # Tags get what a short title leaves, or at most their share.
-        room_left = room - cell_len(paper.title)
+        title = self._source.readable(paper.title)
+        room_left = room - cell_len(title)
         tag_width = min(cell_len(tags) + 1, max(room_left, int(room * TAG_SHARE))) if tags else 0
         match = self._style("match", base)
-        segments += _title_segments(paper.title, self._terms, room - tag_width, text, match)
+        segments += _title_segments(title, self._terms, room - tag_width, text, match)
         if tags:
             tag_style = base if is_cursor else self._style("tag", base)
             segments.append(Segment(_fit(" " + tags, tag_width), tag_style))

@@ -1,0 +1,81 @@
+"""LaTeX in titles and abstracts: searched in both forms, exported as each
+format needs (readable text, or the LaTeX source for BibTeX)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from tuireader.core.export import to_bibtex, to_csv, to_json, to_markdown
+from tuireader.core.latex import readable, searchable
+from tuireader.core.model import Paper
+from tuireader.core.search import SearchIndex
+
+DAY = (date(2022, 1, 31),)
+PAPERS = [
+    Paper(id="2201.00001", title=r"$\alpha$-divergence for $\mathcal{O}(n^2)$ sorting", dates=DAY),
+    Paper(id="2201.00002", title=r"Schr\"odinger bridges", dates=DAY),
+    Paper(
+        id="2201.00003",
+        title="Plain title",
+        abstract=r"We reach $98.1\pm 0.1\%$ on $256\times256$ images.",
+        dates=DAY,
+    ),
+    Paper(id="2201.00004", title="Alpha males and beta testers", dates=DAY),
+]
+
+
+@pytest.fixture(scope="module", params=["folded", "word-index"])
+def index(request: pytest.FixtureRequest) -> SearchIndex:
+    index = SearchIndex(PAPERS)
+    if request.param == "word-index":
+        index.index_abstracts()
+        index.fold_directly_below = 0
+    return index
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("alpha", {"2201.00001", "2201.00004"}),  # the source, \alpha
+        ("α", {"2201.00001"}),  # what is shown
+        ("α-divergence", {"2201.00001"}),
+        ("𝒪(n²)", {"2201.00001"}),
+        ("schrodinger", {"2201.00002"}),  # accents folded after conversion
+        ("Schrödinger", {"2201.00002"}),
+        ("±", {"2201.00003"}),
+        ("256×256", {"2201.00003"}),
+        ("abs:pm", {"2201.00003"}),  # \pm, in the source
+    ],
+)
+def test_both_forms_are_found(index: SearchIndex, query: str, expected: set[str]) -> None:
+    result = index.search(query)
+    assert result.corrections == ()
+    assert {PAPERS[i].id for i in result.positions} == expected
+
+
+def test_readable_and_searchable() -> None:
+    assert readable(PAPERS[0].title) == "α-divergence for 𝒪(n²) sorting"
+    assert readable("Plain title") == "Plain title"
+    assert searchable("Plain title") == "Plain title"
+    assert searchable(r"$\alpha$ test") == "$\\alpha$ test\nα test"
+
+
+def test_json_gives_readable_text_and_keeps_the_source() -> None:
+    (record,) = json.loads(to_json([PAPERS[0]]))
+    assert record["title"] == "α-divergence for 𝒪(n²) sorting"
+    assert record["title_latex"] == PAPERS[0].title
+    (plain,) = json.loads(to_json([PAPERS[3]]))
+    assert plain["title"] == PAPERS[3].title and "title_latex" not in plain
+    (third,) = json.loads(to_json([PAPERS[2]]))
+    assert third["abstract"] == "We reach 98.1 ± 0.1% on 256×256 images."
+
+
+def test_bibtex_keeps_the_source_and_markdown_and_csv_are_readable() -> None:
+    assert r"title = {{$\alpha$-divergence for $\mathcal{O}(n^2)$ sorting}}" in to_bibtex(
+        [PAPERS[0]]
+    )
+    assert "α-divergence" in to_markdown([PAPERS[0]])
+    assert "α-divergence" in to_csv([PAPERS[0]])
