@@ -105,8 +105,11 @@ def main(argv: list[str] | None = None) -> int:
             "tag_5000": summarize_ms(tags),
         }
         report["goals"] = {
-            name: {"median_ms": report[name]["median_ms"], "goal_ms": goal,
-                   "met": report[name]["median_ms"] <= goal}
+            name: {
+                "median_ms": report[name]["median_ms"],
+                "goal_ms": goal,
+                "met": report[name]["median_ms"] <= goal,
+            }
             for name, goal in GOALS_MS.items()
         }
         report["load"]["median_of_5_ms"] = round(statistics.median(loads) * 1000, 1)

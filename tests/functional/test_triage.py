@@ -155,6 +155,7 @@ async def test_resume_returns_to_the_scope_filter_and_paper(tmp_path: Path) -> N
         await pilot.press("slash", *"learning", "enter")
         await settle(pilot)
         await pilot.press("j", "j")
+        await pilot.pause()
         chosen = screen.reader.current
         assert chosen is not None
     state = tomllib.loads(locations.state_file().read_text())

@@ -141,6 +141,13 @@ class ReadJournal:
             if self._lines > COMPACT_RATIO * len(self.marks) + COMPACT_SLACK and not self.bad_lines:
                 self._compact()
 
+    def catch_up(self) -> bool:
+        """Read what other processes appended (or rewrote) since the last look;
+        True if there was anything."""
+        before = self._seen
+        self._catch_up()
+        return self._seen != before
+
     # The file ---------------------------------------------------------------------
 
     def _catch_up(self) -> None:

@@ -21,12 +21,11 @@ written (``read_only`` says why).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence, Set
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping, Set
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import MappingProxyType
-from typing import Literal
 
 from filelock import FileLock
 
@@ -39,56 +38,26 @@ from tuireader.core.annotations import (
     Unreadable,
     dump,
     parse,
-    with_tag,
-    with_value,
+)
+from tuireader.core.edits import (
+    Change,
+    Edit,
+    Field,
+    ReadOnlyError,
+    StoreError,
+    Value,
+    normalised,
+    paper_key,
+    with_changes,
 )
 from tuireader.core.files import atomic_write, move_aside
 from tuireader.core.journal import ReadJournal
-from tuireader.core.model import parse_arxiv_id
+
+__all__ = ["AnnotationStore", "Edit", "Field", "ReadOnlyError", "StoreError", "Value"]
 
 #: Seconds to wait for another tuireader to finish its save.
 LOCK_TIMEOUT = 5.0
 JOURNAL_NAME = "read-marks.txt"
-
-Field = Literal["starred", "note", "tag", "read"]
-Value = bool | str | None
-
-
-class StoreError(Exception):
-    """A change could not be saved; the message is one line for the user.
-
-    The change is shown all the same and saved with the next one; ``undo``
-    holds the edits that undo it, as :meth:`AnnotationStore.apply` returns them.
-    """
-
-    undo: list[Edit] = []
-
-
-class ReadOnlyError(StoreError):
-    """Changes are disabled: the files were written by a newer tuireader."""
-
-
-@dataclass(frozen=True, slots=True)
-class Edit:
-    """One change to one paper: its star, note, one tag, or its read mark.
-
-    ``value`` is a bool for a star, a tag (present or not) and a read mark, the
-    text (or None) for a note. ``title`` is kept in the file for people reading it.
-    """
-
-    paper_id: str
-    field: Field
-    value: Value
-    tag: str = ""
-    title: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class _Change:
-    """One edit to ``annotations.toml``, kept until it is on disk."""
-
-    edit: Edit
-    at: datetime
 
 
 class AnnotationStore:
@@ -113,7 +82,7 @@ class AnnotationStore:
         self.read_only: str | None = None
         self.revision = 0
         self._disk: tuple[bytes, Document] = (b"", Document({}))  # last read or written
-        self._pending: list[_Change] = []
+        self._pending: list[Change] = []
         self._view: dict[str, Annotation] = {}
         self._starred: set[str] = set()
         self._noted: set[str] = set()
@@ -172,8 +141,25 @@ class AnnotationStore:
                     f"({_reason(error)}); nothing will be saved over it until it is fixed"
                 )
 
+    def reload(self) -> bool:
+        """Read what another process wrote since (both files); True if the
+        view changed. Changes not yet saved here are kept on top."""
+        revision = self.revision
+        try:
+            disk = self._read()
+        except (Unreadable, OSError):
+            return False  # being rewritten, or damaged: the next save says so
+        if disk[0] != self._disk[0]:
+            self._refresh(disk)
+        try:
+            if self.journal.catch_up():
+                self.revision += 1
+        except OSError:
+            pass  # read with the next mark
+        return revision != self.revision
+
     def get(self, paper_id: str) -> Annotation:
-        return self._view.get(_key(paper_id), EMPTY)
+        return self._view.get(paper_key(paper_id), EMPTY)
 
     def all(self) -> Mapping[str, Annotation]:
         """Every paper with an entry, keyed by version-less arXiv ID (read-only)."""
@@ -234,11 +220,11 @@ class AnnotationStore:
             raise ReadOnlyError(self.read_only)
         at = self._now()
         undo: dict[tuple[str, Field, str], Edit] = {}
-        changes: list[_Change] = []
+        changes: list[Change] = []
         marks: dict[bool, list[str]] = {True: [], False: []}
         for edit in edits:
-            key = _key(edit.paper_id)
-            edit = replace(edit, paper_id=key, value=_normalised(edit))
+            key = paper_key(edit.paper_id)
+            edit = replace(edit, paper_id=key, value=normalised(edit))
             old = self.value(key, edit.field, edit.tag)
             if old == edit.value:
                 continue
@@ -246,7 +232,7 @@ class AnnotationStore:
             if edit.field == "read":
                 marks[bool(edit.value)].append(key)
             else:
-                changes.append(_Change(edit, at))
+                changes.append(Change(edit, at))
         if not undo:
             return []
         self._pending.extend(changes)
@@ -315,7 +301,7 @@ class AnnotationStore:
                 if document.version > FORMAT_VERSION:
                     self.read_only = f"{self.path} was changed by a newer tuireader"
                     raise ReadOnlyError(f"not saving: {self.read_only}; upgrade tuireader")
-                merged = _with_changes(document, self._pending)
+                merged = with_changes(document, self._pending)
                 if merged.entries != document.entries:
                     new = dump(merged)
                     if data:
@@ -345,7 +331,7 @@ class AnnotationStore:
     def _refresh(self, disk: tuple[bytes, Document]) -> None:
         """The view: the file as last seen, with the changes not yet saved."""
         self._disk = disk
-        view = _with_changes(disk[1], self._pending).entries
+        view = with_changes(disk[1], self._pending).entries
         self._view = {key: entry for key, entry in view.items() if not entry.is_empty}
         self._starred = {key for key, entry in self._view.items() if entry.starred}
         self._noted = {key for key, entry in self._view.items() if entry.note}
@@ -360,37 +346,6 @@ class AnnotationStore:
         save is under way to own them."""
         for leftover in self.path.parent.glob(f".{self.path.name}.*"):
             leftover.unlink(missing_ok=True)
-
-
-def _with_changes(document: Document, changes: Sequence[_Change]) -> Document:
-    if not changes:
-        return document
-    entries = dict(document.entries)
-    for change in changes:
-        edit = change.edit
-        entry = entries.get(edit.paper_id, EMPTY)
-        if edit.field == "tag":
-            entry = with_tag(entry, edit.tag, bool(edit.value), change.at, edit.title)
-        else:
-            entry = with_value(entry, edit.field, edit.value, change.at, edit.title)
-        entries[edit.paper_id] = entry
-    return replace(document, entries=entries)
-
-
-def _normalised(edit: Edit) -> Value:
-    if edit.field == "note":
-        text = (edit.value or "") if isinstance(edit.value, str | None) else ""
-        return text.replace("\r\n", "\n").rstrip() or None
-    if edit.field == "tag" and not edit.tag:
-        raise ValueError("a tag edit needs a tag")
-    return bool(edit.value)
-
-
-def _key(paper_id: str) -> str:
-    parsed = parse_arxiv_id(paper_id)
-    if parsed is None:
-        raise ValueError(f"not an arXiv ID: {paper_id!r}")
-    return parsed[0]
 
 
 def _reason(error: OSError) -> str:

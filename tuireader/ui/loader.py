@@ -1,5 +1,6 @@
 """Loading the library off the UI thread: parse (or read the cache) file by
-file, show papers as they come, then index and count them in the background."""
+file, show papers as they come, then index and count them in the background;
+load it again when digests change while the app is open."""
 
 from __future__ import annotations
 
@@ -8,15 +9,28 @@ from collections.abc import Callable, Sequence
 from time import monotonic
 from typing import TYPE_CHECKING
 
+from textual.widgets import ProgressBar
 from textual.worker import get_current_worker
 
-from tuireader.core.library import Library, LibraryError, Parser, load_progressively
+from tuireader.core.library import (
+    Library,
+    LibraryError,
+    Parser,
+    load_library,
+    load_progressively,
+)
 from tuireader.core.query import QueryError
+from tuireader.core.reader import plural
 from tuireader.core.search import SearchIndex
+from tuireader.core.tally import Tally
+from tuireader.ui.notify import say
+from tuireader.ui.watch import Watcher
 
 if TYPE_CHECKING:
     from tuireader.ui.screens.main import MainScreen
 
+#: Seconds to wait after marks change before the saved searches are recounted.
+RECOUNT_DELAY = 0.5
 #: While loading, the list is refreshed at most this often (seconds)...
 SNAPSHOT_INTERVAL = 0.5
 #: ...and waits at least this many times as long as the last refresh took: a
@@ -26,24 +40,44 @@ SNAPSHOT_SPACING = 4
 
 
 class Loader:
-    """Runs the screen's background work; results come back through the
-    screen's ``library_*`` methods, on the UI thread."""
+    """Runs the screen's background work and hands the results to the
+    screen's reader and widgets, on the UI thread."""
 
-    def __init__(self, screen: MainScreen, paths: Sequence[str], parse: Parser) -> None:
+    def __init__(
+        self, screen: MainScreen, paths: Sequence[str], parse: Parser, watch: bool = True
+    ) -> None:
         self._screen = screen
         self._paths = list(paths)
         self._parse = parse
+        self.loading = True
+        #: (total, unread) of each saved search, by name.
+        self.search_counts: dict[str, tuple[int, int]] = {}
+        store = screen.reader.store
+        self._watcher = Watcher(self, paths, [store.path, store.journal.path]) if watch else None
 
     def start(self) -> None:
-        self._screen.run_worker(self._load, thread=True, exclusive=True, group="load")
+        self.run_in_thread(self._load, "load")
 
-    def _call(self, callback: Callable[..., object], *arguments: object) -> None:
+    def stop(self) -> None:
+        if self._watcher:
+            self._watcher.stop()
+
+    def run_in_thread(self, work: Callable[[], object], group: str) -> None:
+        """Run ``work`` in a worker thread; a newer one of its group replaces it."""
+        self._screen.run_worker(work, thread=True, exclusive=True, group=group)
+
+    @property
+    def running(self) -> bool:
+        """Whether the app is still there to take results."""
+        return self._screen.app.is_running and self._screen.is_attached
+
+    def call_from_thread(self, callback: Callable[..., object], *arguments: object) -> None:
+        """Run ``callback`` on the UI thread, from a worker."""
         self._screen.app.call_from_thread(callback, *arguments)
 
     def _load(self) -> None:
         """Parse in a thread; show papers as files finish, then index them."""
         worker = get_current_worker()
-        screen = self._screen
         try:
             next_refresh = 0.0
             builder = None
@@ -54,17 +88,105 @@ class Loader:
                 started = monotonic()
                 if progress.done == 1 or started >= next_refresh:
                     library = builder.snapshot() if progress.done else None
-                    self._call(screen.library_progress, progress.done, progress.total, library)
+                    self.call_from_thread(self._progress, progress.done, progress.total, library)
                     finished = monotonic()
                     spacing = SNAPSHOT_SPACING * (finished - started)
                     next_refresh = finished + max(SNAPSHOT_INTERVAL, spacing)
             library = builder.snapshot() if builder else Library()
             index = SearchIndex(library.ordered_papers())
         except LibraryError as error:
-            self._call(screen.library_failed, str(error))
+            self.call_from_thread(self._failed, str(error))
             return
         if not worker.is_cancelled:
-            self._call(screen.library_loaded, library, index)
+            self.call_from_thread(self._loaded, library, index)
+
+    # On the UI thread ----------------------------------------------------------------
+
+    def _progress(self, done: int, total: int, library: Library | None) -> None:
+        screen = self._screen
+        screen.query_one(ProgressBar).update(total=max(total, 1), progress=done)
+        if library is not None:
+            screen.reader.set_library(library)
+            screen.contents_changed()
+            screen.refresh_rows()
+
+    def _loaded(self, library: Library, index: SearchIndex, news: str = "") -> None:
+        """The whole library (first load, or again after digests changed:
+        ``news`` says what arrived; scope, filter and cursor stay)."""
+        screen, first = self._screen, self.loading
+        self.loading = False
+        screen.query_one(ProgressBar).display = False
+        screen.reader.set_library(library, index)
+        screen.contents_changed()
+        screen.refresh_rows()
+        self.after_load(index)
+        self.count_searches()
+        if news:
+            say(screen.app, news, title="New digests", timeout=6)
+        if first and self._watcher:
+            self._watcher.start()
+        if library.warnings and first:
+            count = plural(len(library.warnings), "loading warning")
+            say(
+                screen.app,
+                f"{count}: press w to see them.",
+                title="Some files were skipped",
+                severity="warning",
+                timeout=8,
+            )
+
+    def _failed(self, message: str) -> None:
+        self.loading = False
+        self._screen.query_one(ProgressBar).display = False
+        self._screen.paper_list.show([], 0, empty=message)
+        say(self._screen.app, message, title="Cannot load digests", severity="error", timeout=15)
+
+    def _counted(self, tally: Tally, revision: int) -> None:
+        reader = self._screen.reader
+        if revision != reader.store.revision:
+            self.after_load(reader.index or SearchIndex([]))  # marks changed meanwhile: again
+            return
+        reader.tally = tally
+        self._screen.sidebar.update_counts(self._screen.counts())
+
+    def _searches_counted(
+        self, counts: dict[str, tuple[int, int]], watched: dict[str, tuple[str, ...]], revision: int
+    ) -> None:
+        screen = self._screen
+        self.search_counts = counts
+        screen.reader.watched = watched
+        screen.paper_list.refresh_marks()
+        screen.sidebar.update_counts(screen.counts())
+        if revision != screen.reader.store.revision:
+            screen.later("recount", RECOUNT_DELAY, self.count_searches)
+
+    def digests_changed(self, paths: list[str]) -> None:
+        """Digest files were added, changed or deleted (and have settled)."""
+        if not self.loading:
+            self.reload(paths)
+
+    def data_changed(self) -> None:
+        """Another tuireader (or the CLI) changed the user's data files."""
+        if self._screen.reader.store.reload():
+            self._screen.marks_changed()
+
+    # In workers ----------------------------------------------------------------------
+
+    def reload(self, changed: Sequence[str]) -> None:
+        """Load the library again after ``changed`` digest files changed: the
+        cache knows every other file, so only those are parsed."""
+        self.run_in_thread(lambda: self._reload(changed), "reload")
+
+    def _reload(self, changed: Sequence[str]) -> None:
+        worker = get_current_worker()
+        before = self._screen.reader.library
+        try:
+            library = load_library(self._paths, self._parse)
+        except LibraryError:
+            return  # a folder went away: keep showing what was loaded
+        index = SearchIndex(library.ordered_papers())
+        if not worker.is_cancelled:
+            self.call_from_thread(self._loaded, library, index, what_arrived(before, library))
 
     def after_load(self, index: SearchIndex) -> None:
         """The library is shown: count it, then make search fast at scale."""
@@ -72,10 +194,8 @@ class Loader:
         # the garbage collector's full passes, which would otherwise stall a
         # keystroke now and then for a tenth of a second.
         gc.freeze()
-        self._screen.run_worker(self._count, thread=True, exclusive=True, group="count")
-        self._screen.run_worker(
-            lambda: self._index_abstracts(index), thread=True, exclusive=True, group="index"
-        )
+        self.run_in_thread(self._count, "count")
+        self.run_in_thread(lambda: self._index_abstracts(index), "index")
 
     def _count(self) -> None:
         worker = get_current_worker()
@@ -83,11 +203,11 @@ class Loader:
         revision = reader.store.revision
         tally = reader.count()
         if not worker.is_cancelled:
-            self._call(self._screen.library_counted, tally, revision)
+            self.call_from_thread(self._counted, tally, revision)
 
     def count_searches(self) -> None:
         """Count the saved searches and find the watches' papers, in a worker."""
-        self._screen.run_worker(self._count_searches, thread=True, exclusive=True, group="searches")
+        self.run_in_thread(self._count_searches, "searches")
 
     def _count_searches(self) -> None:
         worker = get_current_worker()
@@ -113,9 +233,31 @@ class Loader:
                     watched.setdefault(paper_id, []).append(search.name)
         frozen = {paper_id: tuple(names) for paper_id, names in watched.items()}
         if not worker.is_cancelled:
-            self._call(self._screen.searches_counted, counts, frozen, revision)
+            self.call_from_thread(self._searches_counted, counts, frozen, revision)
 
     def _index_abstracts(self, index: SearchIndex) -> None:
         """Filtering already works; this makes it fast at scale."""
         worker = get_current_worker()
         index.index_abstracts(cancelled=lambda: worker.is_cancelled)
+
+
+def what_arrived(before: Library, after: Library) -> str:
+    """ "38 new papers, 2026-11-24 cs.CV" (or what went away), for a notice."""
+    new = after.papers.keys() - before.papers.keys()
+    gone = before.papers.keys() - after.papers.keys()
+    where = sorted(
+        {
+            f"{day:%Y-%m-%d} {category}"
+            for day, listed in after.by_category.items()
+            for category, ids in listed.items()
+            if not new.isdisjoint(ids)
+        },
+        reverse=True,
+    )
+    parts = []
+    if new:
+        shown = ", ".join(where[:3]) + (f" and {len(where) - 3} more" if len(where) > 3 else "")
+        parts.append(f"{plural(len(new), 'new paper')}, {shown}")
+    if gone:
+        parts.append(f"{plural(len(gone), 'paper')} no longer listed")
+    return "; ".join(parts) or "Digests changed; no paper came or went"

@@ -18,13 +18,13 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, ProgressBar
 
-from tuireader.core.library import Library, Parser
+from tuireader.core.library import Parser
 from tuireader.core.reader import Outcome, Reader, Rows, plural
 from tuireader.core.scope import ALL, Scope
-from tuireader.core.search import SearchIndex, terms_for
+from tuireader.core.search import terms_for
 from tuireader.core.state import ReaderState, save_state
-from tuireader.core.tally import Tally, sidebar_counts
-from tuireader.ui.loader import Loader
+from tuireader.core.tally import sidebar_counts
+from tuireader.ui.loader import RECOUNT_DELAY, Loader
 from tuireader.ui.main_actions import Actions
 from tuireader.ui.notify import say
 from tuireader.ui.widgets.filter_bar import FilterBar
@@ -36,8 +36,6 @@ from tuireader.ui.widgets.sidebar import Sidebar, SidebarContents
 #: Seconds the cursor must rest before the detail pane follows it: redrawing
 #: the detail for every row a held key passes would make the list lag.
 DETAIL_DELAY = 0.05
-#: Seconds to wait after marks change before the saved searches are recounted.
-RECOUNT_DELAY = 0.5
 
 
 def _key(key: str, action: str, description: str, tooltip: str, show: bool = False) -> Binding:
@@ -86,16 +84,19 @@ class MainScreen(Actions, Screen[None]):
     ]
 
     def __init__(
-        self, paths: Sequence[str], reader: Reader, parse: Parser, state: ReaderState
+        self,
+        paths: Sequence[str],
+        reader: Reader,
+        parse: Parser,
+        state: ReaderState,
+        watch: bool = True,
     ) -> None:
         super().__init__()
         self.paths = list(paths)
         self.reader = reader
-        self.loader = Loader(self, paths, parse)
-        self.is_loading = True
+        self.loader = Loader(self, paths, parse, watch)
         #: Where to put the cursor once its paper is loaded (until the user moves).
         self._resume: ReaderState | None = state if state.paper else None
-        self._search_counts: dict[str, tuple[int, int]] = {}
         self._pending_timers: dict[str, Timer] = {}
         reader.restore(state)
 
@@ -125,6 +126,7 @@ class MainScreen(Actions, Screen[None]):
         import gc
 
         gc.unfreeze()  # see Loader.after_load
+        self.loader.stop()
         try:
             save_state(self.reader.state())
         except OSError:
@@ -152,56 +154,6 @@ class MainScreen(Actions, Screen[None]):
     def note_editor(self) -> NoteEditor:
         return self.query_one(NoteEditor)
 
-    # Loading (called by the loader, on this thread) ----------------------------------
-
-    def library_progress(self, done: int, total: int, library: Library | None) -> None:
-        self.query_one(ProgressBar).update(total=max(total, 1), progress=done)
-        if library is not None:
-            self.reader.set_library(library)
-            self._show_contents()
-            self.refresh_rows()
-
-    def library_loaded(self, library: Library, index: SearchIndex) -> None:
-        self.is_loading = False
-        self.query_one(ProgressBar).display = False
-        self.reader.set_library(library, index)
-        self._show_contents()
-        self.refresh_rows()
-        self.loader.after_load(index)
-        self.loader.count_searches()
-        if library.warnings:
-            count = plural(len(library.warnings), "loading warning")
-            say(
-                self.app,
-                f"{count}: press w to see them.",
-                title="Some files were skipped",
-                severity="warning",
-                timeout=8,
-            )
-
-    def library_failed(self, message: str) -> None:
-        self.is_loading = False
-        self.query_one(ProgressBar).display = False
-        self.paper_list.show([], 0, empty=message)
-        say(self.app, message, title="Cannot load digests", severity="error", timeout=15)
-
-    def library_counted(self, tally: Tally, revision: int) -> None:
-        if revision != self.reader.store.revision:
-            self.loader.after_load(self.reader.index or SearchIndex([]))  # marks changed: again
-            return
-        self.reader.tally = tally
-        self.sidebar.update_counts(self.counts())
-
-    def searches_counted(
-        self, counts: dict[str, tuple[int, int]], watched: dict[str, tuple[str, ...]], revision: int
-    ) -> None:
-        self._search_counts = counts
-        self.reader.watched = watched
-        self.paper_list.refresh_marks()
-        self.sidebar.update_counts(self.counts())
-        if revision != self.reader.store.revision:
-            self._later("recount", RECOUNT_DELAY, self.loader.count_searches)
-
     def contents_changed(self) -> None:
         """Tags or saved searches came or went: the sidebar lists them again."""
         self._show_contents()
@@ -224,7 +176,8 @@ class MainScreen(Actions, Screen[None]):
     def counts(self) -> dict[Scope, tuple[int, int]]:
         """(total, unread) of every entry of the sidebar."""
         reader = self.reader
-        return sidebar_counts(reader.tally, reader.library, reader.store, self._search_counts)
+        searches = self.loader.search_counts
+        return sidebar_counts(reader.tally, reader.library, reader.store, searches)
 
     # Rows --------------------------------------------------------------------------
 
@@ -251,10 +204,10 @@ class MainScreen(Actions, Screen[None]):
         if rows.error is not None:  # the list keeps its last good rows meanwhile
             self.filter_bar.set_status(f"✗ {rows.error.message}", "error")
             return
-        if self._resume and reader.row_of(self._resume.paper) is None and self.is_loading:
+        if self._resume and reader.row_of(self._resume.paper) is None and self.loader.loading:
             reader.cursor_id = self._resume.paper  # not loaded yet: keep looking for it
         row = reader.show_rows(rows, keep)
-        if self._resume and not self.is_loading:
+        if self._resume and not self.loader.loading:
             row = reader.row_of(self._resume.paper) or min(
                 self._resume.row, len(rows.positions) - 1
             )
@@ -277,7 +230,7 @@ class MainScreen(Actions, Screen[None]):
 
     def _empty_message(self, rows: Rows) -> str:
         scope = self.reader.scope
-        if self.is_loading:
+        if self.loader.loading:
             return "Loading digests…"
         if not self.reader.library.papers:
             where = ", ".join(self.paths)
@@ -333,7 +286,7 @@ class MainScreen(Actions, Screen[None]):
         paper = self.reader.cursor_to(event.row)
         if paper is not None and before is not None and paper.id != before:
             self._resume = None  # the user moved: no jumping back to where they were
-        self._later("detail", DETAIL_DELAY, self._show_detail)
+        self.later("detail", DETAIL_DELAY, self._show_detail)
 
     def _show_detail(self, keep_scroll: bool = False) -> None:
         reader = self.reader
@@ -345,7 +298,7 @@ class MainScreen(Actions, Screen[None]):
         self.detail.show(paper, marks, texts, reader.readable, keep_scroll=keep_scroll)
         after = reader.config.mark_read_after
         if after > 0 and not keep_scroll:
-            self._later("read", after, lambda: self._rested(paper.id))
+            self.later("read", after, lambda: self._rested(paper.id))
 
     def _rested(self, paper_id: str) -> None:
         paper = self.reader.current
@@ -368,7 +321,7 @@ class MainScreen(Actions, Screen[None]):
     def _next_unread_from_detail(self) -> None:
         self.action_next_unread()
 
-    def _later(self, name: str, delay: float, callback: object) -> None:
+    def later(self, name: str, delay: float, callback: object) -> None:
         """Run ``callback`` after ``delay`` seconds, replacing any pending one of that name."""
         timer = self._pending_timers.pop(name, None)
         if timer is not None:
@@ -396,4 +349,4 @@ class MainScreen(Actions, Screen[None]):
             self.sidebar.update_counts(self.counts())
         self._show_detail(keep_scroll=True)
         if self.reader.config.searches:
-            self._later("recount", RECOUNT_DELAY, self.loader.count_searches)
+            self.later("recount", RECOUNT_DELAY, self.loader.count_searches)
