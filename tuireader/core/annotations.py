@@ -154,7 +154,6 @@ def merge_entries(
             tags.add(tag)
         if at is not None:
             tags_at[tag] = at
-    times = (ours.updated_at, theirs.updated_at, starred[1], note[1], *tags_at.values())
     return Annotation(
         title=_plain(ours.title, theirs.title, base.title if base is not None else None)
         or (ours.title or theirs.title),
@@ -164,7 +163,7 @@ def merge_entries(
         note_at=note[1],
         tags=frozenset(tags),
         tags_at=tags_at,
-        updated_at=_latest(*times),
+        updated_at=_latest(ours.updated_at, theirs.updated_at),
         unknown=_merged_mapping(
             ours.unknown, theirs.unknown, base.unknown if base is not None else None
         ),
