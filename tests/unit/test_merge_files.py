@@ -308,3 +308,21 @@ def test_tuireader_merge_of_a_conflict_copy_moves_it_aside(live: Path, other: Pa
     summary = merge_other_copy(live, copy)
     assert summary.stars == 1 and summary.moved_to is not None and not copy.exists()
     assert summary.read_marks == 0  # the read-marks.txt beside it is this machine's own
+
+
+def test_three_way_from_files_does_not_double_a_note_changed_on_one_side(
+    live: Path, tmp_path: Path
+) -> None:
+    base = tmp_path / "base.toml"
+    base.write_bytes(live.read_bytes())
+    theirs = tmp_path / "theirs" / "annotations.toml"
+    theirs.parent.mkdir()
+    theirs.write_bytes(live.read_bytes())
+    store_at(live).set_note("2201.12944", "mine, finished")  # changed here only
+    store_at(theirs).set_star("2107.09652", False)  # and the star there only
+
+    summary = merge_annotation_files(live, theirs, base)
+    assert (summary.unstars, summary.notes) == (1, 0)
+    merged = store_at(live)
+    assert merged.get("2201.12944").note == "mine, finished"
+    assert merged.starred_ids() == set()
