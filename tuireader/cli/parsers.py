@@ -11,6 +11,7 @@ from tuireader.cli.common import Parser
 from tuireader.cli.data_commands import run_note, run_read, run_star, run_tag
 from tuireader.cli.filters import add_filter_options
 from tuireader.cli.library_commands import run_export, run_list, run_search, run_show
+from tuireader.cli.merge_commands import run_merge, run_merge_driver
 from tuireader.core import export
 from tuireader.core.model import parse_arxiv_id
 
@@ -20,6 +21,8 @@ Command = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, Command] = {
     "export": run_export,
     "list": run_list,
+    "merge": run_merge,
+    "merge-driver": run_merge_driver,
     "note": run_note,
     "read": run_read,
     "search": run_search,
@@ -168,6 +171,33 @@ def command_parsers() -> dict[str, argparse.ArgumentParser]:
     read_parser.add_argument("-v", "--verbose", action="store_true", help="say how many")
     read_parser.add_argument("-q", "--quiet", action="store_true", help="no load warnings")
     read_parser.set_defaults(run=run_read)
+
+    merge_parser = commands.add_parser(
+        "merge",
+        help="merge another copy of your data into this machine's",
+        description="Merges another machine's copy of annotations.toml (and the read-marks.txt "
+        "beside it, if any), a read-marks.txt, or a Syncthing conflict copy of either (then "
+        "renamed *.merged-*) into your data files: per field the later change wins, a note "
+        "changed in both keeps both texts, read marks the latest. Prints what changed. "
+        "Exit status: 0 merged, 1 could not save, 2 a file that cannot be merged.",
+    )
+    merge_parser.add_argument("other", metavar="OTHER_FILE", help="the other copy")
+    merge_parser.add_argument(
+        "-n", "--dry-run", action="store_true", help="say what would change; change nothing"
+    )
+    merge_parser.set_defaults(run=run_merge)
+
+    driver_parser = commands.add_parser(
+        "merge-driver",
+        help="git's merge driver for annotations.toml and read-marks.txt",
+        description="Set it up with: git config merge.tuireader.driver "
+        "'tuireader merge-driver %O %A %B' and, in .gitattributes, "
+        "'annotations.toml merge=tuireader' and 'read-marks.txt merge=tuireader'.",
+    )
+    driver_parser.add_argument("base", metavar="ANCESTOR", help="%%O: the common ancestor")
+    driver_parser.add_argument("ours", metavar="OURS", help="%%A: this copy; gets the result")
+    driver_parser.add_argument("theirs", metavar="THEIRS", help="%%B: the other copy")
+    driver_parser.set_defaults(run=run_merge_driver)
 
     tag_parser = WordsParser(  # not a subparser: add_parser takes no parser class
         prog="tuireader tag",

@@ -16,7 +16,7 @@ be, and never written (the store opens it read-only).
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -117,68 +117,144 @@ def _touched(entry: Annotation, at: datetime, title: str) -> Annotation:
 
 # Merging two copies ---------------------------------------------------------------
 
+#: A field's value and when it was set (None: written by hand, without a time).
+_Pair = tuple[Any, datetime | None]
+#: Decides a field both copies changed.
+_Merger = Callable[[_Pair, _Pair], _Pair]
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MISSING = object()
+
 
 def merge_entries(
     ours: Annotation, theirs: Annotation, base: Annotation | None = None
 ) -> Annotation:
-    """One entry from two copies, field by field: the later change wins.
+    """One entry from two copies, field by field (each tag is a field).
 
-    A note changed in both copies (since ``base``, or without a base whenever
-    the texts differ and neither contains the other) keeps both texts, the
-    later first: a note is the one thing a timestamp cannot merge.
+    With ``base`` (the copy both started from; :data:`EMPTY` if the paper was
+    new to both), a field that one copy left as it was takes the other's
+    value. A field changed in both, or any field without a base, takes the
+    later change. A note is the one thing a time cannot merge: two different
+    notes that both changed keep both texts, the later first, unless one
+    contains the other (then the later, or with a base the longer); a note
+    deleted in one copy and rewritten in the other since the base keeps the
+    text. The result does not depend on which copy is "ours", but for the
+    title and unknown keys both copies set differently (ours is kept).
     """
-    merged = ours
-    for name in SCALAR_FIELDS:
-        merged = _merged_scalar(merged, theirs, name)
-    if ours.note and theirs.note and ours.note != theirs.note:
-        base_note = base.note if base else None
-        if base_note not in (ours.note, theirs.note) and not _contains(ours.note, theirs.note):
-            ours_first = (ours.note_at or _EPOCH) >= (theirs.note_at or _EPOCH)
-            later, earlier = (ours, theirs) if ours_first else (theirs, ours)
-            note = f"{later.note}{NOTE_SEPARATOR}{earlier.note}"
-            merged = replace(merged, note=note, note_at=later.note_at)
-    for tag, at in theirs.tags_at.items():
-        merged = with_tag(merged, tag, tag in theirs.tags, at, "")
-    for tag in theirs.tags - merged.tags_at.keys():  # a tag without a time (hand-written)
-        merged = replace(merged, tags=merged.tags | {tag})
-    return replace(
-        merged,
-        title=ours.title or theirs.title,
-        updated_at=_latest(ours.updated_at, theirs.updated_at, merged.updated_at),
-        unknown={**theirs.unknown, **ours.unknown},
+    since_base = base is not None
+    starred = _merged_field(ours, theirs, base, "starred", _later)
+    note = _merged_field(ours, theirs, base, "note", lambda o, t: _merged_note(o, t, since_base))
+    tags: set[str] = set()
+    tags_at: dict[str, datetime] = {}
+    names = ours.tags | theirs.tags | ours.tags_at.keys() | theirs.tags_at.keys()
+    for tag in sorted(names):
+        sides = [(tag in entry.tags, entry.tags_at.get(tag)) for entry in (ours, theirs)]
+        old = (tag in base.tags, base.tags_at.get(tag)) if base is not None else None
+        present, at = _three_way(sides[0], sides[1], old, _later)
+        if present:
+            tags.add(tag)
+        if at is not None:
+            tags_at[tag] = at
+    return Annotation(
+        title=_plain(ours.title, theirs.title, base.title if base is not None else None)
+        or (ours.title or theirs.title),
+        starred=bool(starred[0]),
+        starred_at=starred[1],
+        note=note[0] or None,
+        note_at=note[1],
+        tags=frozenset(tags),
+        tags_at=tags_at,
+        updated_at=_latest(ours.updated_at, theirs.updated_at),
+        unknown=_merged_mapping(
+            ours.unknown, theirs.unknown, base.unknown if base is not None else None
+        ),
     )
 
 
 def merge_documents(ours: Document, theirs: Document, base: Document | None = None) -> Document:
-    """Every paper of both copies, each merged by :func:`merge_entries`."""
-    entries = dict(ours.entries)
-    for key, entry in theirs.entries.items():
-        known = entries.get(key)
-        base_entry = base.entries.get(key) if base else None
-        entries[key] = entry if known is None else merge_entries(known, entry, base_entry)
+    """Every paper of both copies, each merged by :func:`merge_entries`.
+
+    With ``base``, a paper one copy dropped (by hand: tuireader never drops
+    one) and the other left as it was stays dropped.
+    """
+    entries = {}
+    for key in sorted(ours.entries.keys() | theirs.entries.keys()):
+        mine, other = ours.entries.get(key), theirs.entries.get(key)
+        old = base.entries.get(key) if base is not None else None
+        if mine is None or other is None:
+            kept = other if mine is None else mine
+            if kept is not None and kept != old:
+                entries[key] = kept
+            continue
+        entries[key] = merge_entries(
+            mine, other, (EMPTY if old is None else old) if base is not None else None
+        )
     return Document(
-        {key: entries[key] for key in sorted(entries)},
+        entries,
         max(ours.version, theirs.version),
-        {**theirs.unknown, **ours.unknown},
+        _merged_mapping(ours.unknown, theirs.unknown, base.unknown if base is not None else None),
     )
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+def _merged_mapping(
+    ours: Mapping[str, Any], theirs: Mapping[str, Any], base: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """Keys this version does not know: every key of both, the value one copy
+    changed since ``base`` (ours when both did, or without a base)."""
+    merged = {}
+    for key in [*ours, *(key for key in theirs if key not in ours)]:
+        old = base.get(key, _MISSING) if base is not None else None
+        value = _plain(ours.get(key, _MISSING), theirs.get(key, _MISSING), old)
+        if value is not _MISSING:
+            merged[key] = value
+    return merged
 
 
-def _merged_scalar(ours: Annotation, theirs: Annotation, name: str) -> Annotation:
-    their_at = getattr(theirs, name + "_at")
-    if their_at is None:  # written by hand, without a time: fill a gap only
-        if getattr(ours, name + "_at") is None and getattr(theirs, name):
-            changes: dict[str, Any] = {name: getattr(theirs, name)}
-            return replace(ours, **changes)
+def _merged_field(
+    ours: Annotation, theirs: Annotation, base: Annotation | None, name: str, both: _Merger
+) -> _Pair:
+    def pair(entry: Annotation) -> _Pair:
+        return getattr(entry, name), getattr(entry, name + "_at")
+
+    return _three_way(pair(ours), pair(theirs), pair(base) if base is not None else None, both)
+
+
+def _three_way(ours: _Pair, theirs: _Pair, base: _Pair | None, both: _Merger) -> _Pair:
+    """The copy that changed since ``base``; ``both`` decides when both did."""
+    if ours == theirs:
         return ours
-    return with_value(ours, name, getattr(theirs, name), their_at, "")
+    if base is not None and ours == base:
+        return theirs
+    if base is not None and theirs == base:
+        return ours
+    return both(ours, theirs)
 
 
-def _contains(first: str, second: str) -> bool:
-    """One note is the other one extended (or is it): no need to keep both."""
-    return first in second or second in first
+def _later(ours: _Pair, theirs: _Pair) -> _Pair:
+    """The later change; at the same time, a star or tag beats its removal."""
+    return max(ours, theirs, key=lambda pair: (pair[1] or _EPOCH, bool(pair[0])))
+
+
+def _merged_note(ours: _Pair, theirs: _Pair, since_base: bool) -> _Pair:
+    later, earlier = sorted((ours, theirs), key=lambda p: (p[1] or _EPOCH, p[0] or ""))[::-1]
+    at = later[1]
+    texts = [text for text in (later[0], earlier[0]) if text]
+    if len(texts) < 2:  # deleted (or never written) in one copy
+        return (texts[0], at) if texts and since_base else later
+    new, old = texts
+    if new == old or old in new:
+        return new, at
+    if new in old:  # one note is the other one extended
+        return (old, at) if since_base else later
+    return f"{new}{NOTE_SEPARATOR}{old}", at
+
+
+def _plain(ours: Any, theirs: Any, base: Any) -> Any:
+    """A value without a time: the one changed since ``base``, else ours if set."""
+    if base is not None and ours == base:
+        return theirs
+    if base is not None and theirs == base:
+        return ours
+    return theirs if ours is _MISSING or ours == "" else ours
 
 
 def _latest(*times: datetime | None) -> datetime | None:

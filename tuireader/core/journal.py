@@ -23,7 +23,7 @@ kept: the file is never compacted over them.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -79,7 +79,8 @@ class ReadJournal:
 
     def __init__(self, path: Path, lock_timeout: float) -> None:
         self.path = path
-        self._lock = FileLock(
+        #: Held by every writer of the file (appends, compaction, a merge).
+        self.lock = FileLock(
             path.with_name(path.name + ".lock"), timeout=lock_timeout, poll_interval=0.001
         )
         self.marks: dict[str, Mark] = {}
@@ -103,7 +104,7 @@ class ReadJournal:
         try:
             self._catch_up()
         except JournalError as problem:
-            with self._lock:
+            with self.lock:
                 moved = move_aside(self.path)
             self.marks.clear()
             self.read.clear()
@@ -134,7 +135,7 @@ class ReadJournal:
         """Append the pending lines, after reading what others appended."""
         if not self._pending:
             return
-        with self._lock:
+        with self.lock:
             self._catch_up()
             self._append(self._pending)
             self._pending.clear()
@@ -203,13 +204,9 @@ class ReadJournal:
         self._lines += len(lines)
 
     def _check_header(self, line: str) -> None:
-        if not line.startswith(HEADER_PREFIX):
-            raise JournalError("not a tuireader read journal")
-        version = line.removeprefix(HEADER_PREFIX).strip()
-        if not version.isdigit():
-            raise JournalError("no format version")
-        if int(version) > FORMAT_VERSION:
-            self.newer_format = int(version)
+        version = header_version(line)
+        if version > FORMAT_VERSION:
+            self.newer_format = version
 
     def _apply(self, paper_id: str, mark: Mark) -> None:
         known = self.marks.get(paper_id)
@@ -243,10 +240,68 @@ class ReadJournal:
 
     def _compact(self) -> None:
         """One line per paper (the latest), sorted, replacing the file atomically."""
-        lines = [
-            f"{paper_id} {READ if mark.read else UNREAD} {mark.at}\n"
-            for paper_id, mark in sorted(self.marks.items())
-        ]
-        atomic_write(self.path, (HEADER + "".join(lines)).encode("utf-8"))
+        atomic_write(self.path, journal_bytes(self.marks))
         self._seen = (os.stat(self.path).st_ino, os.stat(self.path).st_size)
-        self._lines = len(lines) + 1
+        self._lines = len(self.marks) + 1
+
+
+# Whole journals, for merging two copies ----------------------------------------------
+
+
+def header_version(line: str) -> int:
+    """The format version a journal's first line gives; ``JournalError`` if none."""
+    if not line.startswith(HEADER_PREFIX):
+        raise JournalError("not a tuireader read journal")
+    version = line.removeprefix(HEADER_PREFIX).strip()
+    if not version.isdigit():
+        raise JournalError("no format version")
+    return int(version)
+
+
+def read_marks(data: bytes) -> tuple[dict[str, Mark], list[str]]:
+    """The latest mark of each paper in a journal's bytes, and the lines that
+    could not be read, as they are (torn lines and comments say nothing).
+    ``JournalError`` if the bytes are no journal, or one of a newer format."""
+    if not data.strip():
+        return {}, []
+    lines = data.decode("utf-8", errors="surrogateescape").split("\n")
+    if not lines[-1]:
+        lines.pop()
+    version = header_version(lines[0])
+    if version > FORMAT_VERSION:
+        raise JournalError(f"written by a newer tuireader (format {version})")
+    marks: dict[str, Mark] = {}
+    kept: list[str] = []
+    for line in lines[1:]:
+        parts = line.split(" ")
+        if len(parts) == 3 and len(parts[2]) == _TIME_LENGTH and parts[2][-1] == "Z":
+            paper_id, word, when = parts
+            if word in (READ, UNREAD):
+                known = marks.get(paper_id)
+                if known is None or when >= known.at:  # as the reader: the last line of a tie
+                    marks[paper_id] = Mark(word == READ, when)
+                continue
+        if line and not line.startswith("#") and not _torn(parts):
+            kept.append(line)
+    return marks, kept
+
+
+def merged_marks(ours: Mapping[str, Mark], theirs: Mapping[str, Mark]) -> dict[str, Mark]:
+    """Per paper the later mark; of two at the same time, ``read``."""
+    merged = dict(ours)
+    for paper_id, mark in theirs.items():
+        known = merged.get(paper_id)
+        if known is None or (mark.at, mark.read) > (known.at, known.read):
+            merged[paper_id] = mark
+    return merged
+
+
+def journal_bytes(marks: Mapping[str, Mark], kept: Iterable[str] = ()) -> bytes:
+    """A compacted journal: the header, one line per paper (sorted), then the
+    lines ``kept`` as they were (unreadable ones are never dropped)."""
+    lines = [
+        f"{paper_id} {READ if mark.read else UNREAD} {mark.at}\n"
+        for paper_id, mark in sorted(marks.items())
+    ]
+    lines.extend(f"{line}\n" for line in kept)
+    return (HEADER + "".join(lines)).encode("utf-8", errors="surrogateescape")

@@ -72,7 +72,8 @@ class AnnotationStore:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or locations.annotations_file()
         self.backup_path = self.path.with_name(self.path.name + ".bak")
-        self._lock = FileLock(
+        #: Held by every writer of the file (this store, a merge of another copy).
+        self.lock = FileLock(
             self.path.with_name(self.path.name + ".lock"), timeout=LOCK_TIMEOUT, poll_interval=0.001
         )
         # Beside the file itself, so that a symlinked annotations file (kept
@@ -116,7 +117,7 @@ class AnnotationStore:
 
     def _load_annotations(self) -> str | None:
         try:
-            with self._lock:
+            with self.lock:
                 self._remove_leftovers()
                 try:
                     self._refresh(self._read())
@@ -296,7 +297,7 @@ class AnnotationStore:
     def _save(self) -> None:
         """Lock, read what is there now, apply the pending changes, write, unlock."""
         try:
-            with self._lock:
+            with self.lock:
                 data, document = self._read()
                 if document.version > FORMAT_VERSION:
                     self.read_only = f"{self.path} was changed by a newer tuireader"
