@@ -17,7 +17,9 @@ from cli_helpers import (
 
 from tuireader.core.search import SearchIndex
 
-COMMANDS = "export, list, merge, merge-driver, note, read, search, show, star, tag"
+COMMANDS = (
+    "export, list, merge, merge-driver, note, read, recommend, search, show, similar, star, tag"
+)
 
 
 @pytest.mark.parametrize("word", ["frobnicate", "lsit", "Export", "help"])

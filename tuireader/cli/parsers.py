@@ -12,6 +12,7 @@ from tuireader.cli.data_commands import run_note, run_read, run_star, run_tag
 from tuireader.cli.filters import add_filter_options
 from tuireader.cli.library_commands import run_export, run_list, run_search, run_show
 from tuireader.cli.merge_commands import run_merge, run_merge_driver
+from tuireader.cli.rank_commands import run_recommend, run_similar
 from tuireader.core import export
 from tuireader.core.model import parse_arxiv_id
 
@@ -25,8 +26,10 @@ COMMANDS: dict[str, Command] = {
     "merge-driver": run_merge_driver,
     "note": run_note,
     "read": run_read,
+    "recommend": run_recommend,
     "search": run_search,
     "show": run_show,
+    "similar": run_similar,
     "star": run_star,
     "tag": run_tag,
 }
@@ -36,6 +39,11 @@ SAVED = (
     "unless digests are configured: then an ID they do not list gets a warning. "
     "Exit status: 0 saved, 1 could not save (the files are left as they were), "
     "2 bad arguments."
+)
+
+BUILDS = (
+    "Reads the titles and abstracts of the whole library first: well under a second "
+    "for a few thousand papers, 6-7 s for 100,000."
 )
 
 
@@ -133,6 +141,54 @@ def command_parsers() -> dict[str, argparse.ArgumentParser]:
     add_filter_options(search_parser, query=False)
     _add_paths(search_parser)
     search_parser.set_defaults(run=run_search)
+
+    recommend_parser = commands.add_parser(
+        "recommend",
+        help="rank papers by likeness to your starred (or tagged) ones",
+        description="Learns what your starred papers (with --tag, the papers with that tag; "
+        "at least 5) have in common, from their titles and abstracts, and ranks the "
+        "candidates by it: a date's papers, the unread ones, or every paper, but never "
+        "the ones it learned from. Prints score, ID, date, title and the words that "
+        "weighed most, tab-separated, best first. " + BUILDS + " Exit status: 0 ranked, "
+        "1 too few papers to learn from or nothing to rank, 2 bad arguments.",
+    )
+    recommend_parser.add_argument(
+        "--date", type=_iso_date, help="rank this date's papers (YYYY-MM-DD)"
+    )
+    recommend_parser.add_argument(
+        "--unread", action="store_true", help="rank only papers not marked read"
+    )
+    recommend_parser.add_argument(
+        "--category",
+        metavar="CAT",
+        help="rank only papers a CAT digest listed, or of category CAT; "
+        "with --date, that day's CAT digest",
+    )
+    recommend_parser.add_argument(
+        "--tag", metavar="NAME", help="learn from the papers with this tag, not the starred ones"
+    )
+    recommend_parser.add_argument(
+        "-n", "--limit", type=_limit, default=20, help="at most N (default: 20; 0: all)"
+    )
+    recommend_parser.add_argument("-f", "--format", choices=("text", "json"), default="text")
+    _add_paths(recommend_parser)
+    recommend_parser.set_defaults(run=run_recommend)
+
+    similar_parser = commands.add_parser(
+        "similar",
+        help="the papers most like one",
+        description="Ranks the library's papers by how many weighty words (TF-IDF over "
+        "title and abstract) they share with the paper: prints cosine, ID, date and title, "
+        "tab-separated, best first. " + BUILDS + " Exit status: 0 found, 1 unknown ID or "
+        "no paper alike, 2 bad arguments.",
+    )
+    similar_parser.add_argument("id", help="arXiv ID, with or without version, or its URL")
+    similar_parser.add_argument(
+        "-n", "--limit", type=_limit, default=20, help="at most N (default: 20; 0: all)"
+    )
+    similar_parser.add_argument("-f", "--format", choices=("text", "json"), default="text")
+    _add_paths(similar_parser)
+    similar_parser.set_defaults(run=run_similar)
 
     show_parser = commands.add_parser("show", help="a paper's full detail")
     show_parser.add_argument("id", help="arXiv ID, with or without version, or its URL")
