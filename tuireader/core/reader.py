@@ -39,6 +39,8 @@ class Rows:
     scope_size: int = 0
     query: str = ""
     error: QueryError | None = None
+    #: The library snapshot they were computed from (see Reader.generation).
+    generation: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +79,8 @@ class Reader:
         self.rows = Rows()
         self.cursor_id: str | None = None
         self.history = History()
+        #: Counts library snapshots, so rows computed from an older one are known.
+        self.generation = 0
         #: The saved searches marked as watches that each paper matches.
         self.watched: dict[str, tuple[str, ...]] = {}
         self._searcher: Searcher | None = None
@@ -86,6 +90,7 @@ class Reader:
 
     def set_library(self, library: Library, index: SearchIndex | None = None) -> None:
         """A new snapshot of the library (while loading, then once indexed)."""
+        self.generation += 1
         self.library = library
         self.papers = library.ordered_papers()
         self.position = (
@@ -175,17 +180,19 @@ class Reader:
     def compute_rows(self, scope: Scope, query: str) -> Rows:
         """The rows of ``scope`` filtered by ``query``. Pure: run it in a worker.
         A query that cannot be parsed gives the current rows and the error."""
+        generation = self.generation
         base = self.scope_positions(scope)
         if not query.strip():
-            return Rows(base, scope_size=len(base), query=query)
-        if self._searcher is None:
-            return replace(self.rows, scope_size=len(base), query=query)  # indexing
+            return Rows(base, scope_size=len(base), query=query, generation=generation)
+        if self._searcher is None:  # still loading: no index yet
+            return replace(self.rows, scope_size=len(base), query=query, generation=generation)
         with self._search_lock:
             try:
                 result = self._searcher.search(query, None if scope.kind == "all" else base)
             except QueryError as error:
-                return replace(self.rows, error=error, query=query)
-        return Rows(result.positions, result.texts, result.corrections, len(base), query)
+                return replace(self.rows, error=error, query=query, generation=generation)
+        texts, corrections = result.texts, result.corrections
+        return Rows(result.positions, texts, corrections, len(base), query, None, generation)
 
     def show_rows(self, rows: Rows, keep: bool = True) -> int:
         """Take new rows; returns the cursor's row: with ``keep``, on the same

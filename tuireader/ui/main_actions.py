@@ -90,7 +90,7 @@ class Actions:
         reader.cursor_to(self.paper_list.cursor)
         row = reader.next_unread_row()
         if row is not None:
-            self.paper_list.cursor = row
+            self.paper_list.move_to(row)
             return
         day = reader.next_unread_day()
         if day is None:
@@ -242,7 +242,7 @@ def _first_unread(screen: ReadingScreen) -> None:
     reader.cursor_to(0)
     if reader.current is not None and reader.store.is_read(reader.current.id):
         row = reader.next_unread_row()
-        screen.paper_list.cursor = row if row is not None else 0
+        screen.paper_list.move_to(row if row is not None else 0)
 
 
 def save_search(screen: ReadingScreen, query: str, watch: bool = False) -> None:

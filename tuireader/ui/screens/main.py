@@ -199,8 +199,12 @@ class MainScreen(Actions, Screen[None]):
 
     def _rows_ready(self, scope: Scope, rows: Rows, keep: bool = True) -> None:
         reader = self.reader
-        if scope != reader.scope or rows.query != self.filter_bar.value:
-            return  # a newer scope or query is on its way
+        if (scope, rows.query, rows.generation) != (
+            reader.scope,
+            self.filter_bar.value,
+            reader.generation,
+        ):
+            return  # a newer scope, query or library is on its way
         if rows.error is not None:  # the list keeps its last good rows meanwhile
             self.filter_bar.set_status(f"✗ {rows.error.message}", "error")
             return
@@ -271,7 +275,7 @@ class MainScreen(Actions, Screen[None]):
             self.choose_scope(ALL)  # nothing here: look everywhere, as the list offers
             return
         self.paper_list.focus()
-        self.paper_list.cursor = 0
+        self.paper_list.move_to(0)
 
     @on(FilterBar.Cancelled)
     def _query_cancelled(self) -> None:
@@ -282,9 +286,10 @@ class MainScreen(Actions, Screen[None]):
 
     @on(PaperList.Highlighted)
     def _highlighted(self, event: PaperList.Highlighted) -> None:
-        before = self.reader.cursor_id
-        paper = self.reader.cursor_to(event.row)
-        if paper is not None and before is not None and paper.id != before:
+        if event.row != self.paper_list.cursor:
+            return  # stale: the list moved on since
+        self.reader.cursor_to(event.row)
+        if event.by_user:
             self._resume = None  # the user moved: no jumping back to where they were
         self.later("detail", DETAIL_DELAY, self._show_detail)
 
@@ -314,7 +319,7 @@ class MainScreen(Actions, Screen[None]):
 
     @on(PaperDetail.Step)
     def _step(self, event: PaperDetail.Step) -> None:
-        self.paper_list.cursor += event.by
+        self.paper_list.move(event.by)
         self._show_detail()
 
     @on(PaperDetail.NextUnread)

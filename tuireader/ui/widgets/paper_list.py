@@ -103,6 +103,8 @@ class PaperList(ScrollView, can_focus=True):
 
         paper_list: PaperList
         row: int
+        #: Moved by a key or a click, not by new rows arriving.
+        by_user: bool = False
 
         def can_replace(self, message: Message) -> bool:
             return isinstance(message, PaperList.Highlighted)
@@ -122,6 +124,7 @@ class PaperList(ScrollView, can_focus=True):
         self._empty = ""
         self._row_cache: LRUCache[tuple[int, int, bool], Strip] = LRUCache(1024)
         self._styles: dict[str, Style] = {}
+        self._moving = False
 
     # State given by the screen ---------------------------------------------------
 
@@ -166,25 +169,35 @@ class PaperList(ScrollView, can_focus=True):
         self._refresh_row(previous)
         self._refresh_row(cursor)
         self.scroll_to_region(Region(0, cursor, 1, 1), animate=False, force=True, immediate=True)
-        self.post_message(self.Highlighted(self, cursor))
+        self.post_message(self.Highlighted(self, cursor, self._moving))
+        self._moving = False
+
+    def move(self, by: int) -> None:
+        """Move the cursor as the user asked (a key, a click, the detail pane)."""
+        self._moving = True
+        self.cursor += by
+
+    def move_to(self, row: int) -> None:
+        self._moving = True
+        self.cursor = row
 
     def action_cursor_up(self) -> None:
-        self.cursor -= 1
+        self.move(-1)
 
     def action_cursor_down(self) -> None:
-        self.cursor += 1
+        self.move(1)
 
     def action_first(self) -> None:
-        self.cursor = 0
+        self.move_to(0)
 
     def action_last(self) -> None:
-        self.cursor = len(self._rows) - 1
+        self.move_to(len(self._rows) - 1)
 
     def action_page_up(self) -> None:
-        self.cursor -= max(1, self.scrollable_content_region.height - 1)
+        self.move(-max(1, self.scrollable_content_region.height - 1))
 
     def action_page_down(self) -> None:
-        self.cursor += max(1, self.scrollable_content_region.height - 1)
+        self.move(max(1, self.scrollable_content_region.height - 1))
 
     def action_select(self) -> None:
         if self._rows:
@@ -193,7 +206,7 @@ class PaperList(ScrollView, can_focus=True):
     def on_click(self, event: events.Click) -> None:
         row = self.scroll_offset.y + event.y
         if 0 <= row < len(self._rows):
-            self.cursor = row
+            self.move_to(row)
             if event.chain > 1:
                 self.action_select()
 
