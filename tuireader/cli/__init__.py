@@ -69,5 +69,5 @@ def _open_reader(arguments: argparse.Namespace) -> int:
         raise UsageError(f"no such file or folder: {missing[0]}")
     from tuireader.ui.app import ReaderApp
 
-    ReaderApp(paths).run()
+    ReaderApp(paths, watch=not arguments.no_watch).run()
     return 0

@@ -105,6 +105,11 @@ def reader_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "paths", nargs="*", default=[], metavar="PATH", help="digest files or folders to open"
     )
+    parser.add_argument(
+        "--no-watch",
+        action="store_true",
+        help="do not follow the folders for new digests while the reader is open",
+    )
     return parser
 
 

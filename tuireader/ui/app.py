@@ -44,11 +44,13 @@ class ReaderApp(App[None]):
         paths: Sequence[str],
         store: AnnotationStore | None = None,
         parse: Parser | None = None,
+        watch: bool = True,
     ) -> None:
         super().__init__()
         self.paths = list(paths)
         self.store = store or AnnotationStore()
         self._parse = parse or ParseCache()
+        self._watch = watch
 
     def on_mount(self) -> None:
         config = load_config()
@@ -57,7 +59,7 @@ class ReaderApp(App[None]):
         problems = self.store.load()
         state, state_problem = load_state()
         reader = Reader(self.store, config)
-        self.push_screen(MainScreen(self.paths, reader, self._parse, state))
+        self.push_screen(MainScreen(self.paths, reader, self._parse, state, self._watch))
         for problem in problems:
             if problem == self.store.read_only:
                 say(self, problem, title="Changes are disabled", severity="warning", timeout=30)
