@@ -18,6 +18,7 @@ from tuireader.core.state import load_state
 from tuireader.core.store import AnnotationStore
 from tuireader.ui.commands import DateCommands, SearchCommands
 from tuireader.ui.notify import say
+from tuireader.ui.screens.dialogs import ConfirmScreen
 from tuireader.ui.screens.help import HelpScreen
 from tuireader.ui.screens.main import MainScreen
 from tuireader.ui.widgets.paper_detail import PaperDetail
@@ -70,6 +71,37 @@ class ReaderApp(App[None]):
         if state_problem:
             say(self, state_problem, severity="warning", timeout=8)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self._offer_sync_conflicts()
+
+    def _offer_sync_conflicts(self) -> None:
+        """Syncthing left a conflict copy of the user's data: offer to merge it."""
+        from tuireader.core.merge import MergeError, find_sync_conflicts, merge_sync_conflict
+        from tuireader.core.store import StoreError
+
+        conflicts = [] if self.store.read_only else find_sync_conflicts(self.store.path)
+        if not conflicts:
+            return
+        conflict = conflicts[0]
+
+        def answer(merge: bool | None) -> None:
+            if not merge:
+                return
+            try:
+                summary = merge_sync_conflict(conflict, self.store.path)
+            except (MergeError, StoreError) as error:
+                say(self, str(error), title="Not merged", severity="error", timeout=15)
+                return
+            say(self, summary.describe(), title="Merged", timeout=8)
+            screen = self.screen
+            if isinstance(screen, MainScreen) and self.store.reload():
+                screen.marks_changed()
+            self._offer_sync_conflicts()  # the next one, if any
+
+        question = (
+            f"Syncthing kept a conflicting copy of your data: {conflict.name}. "
+            "Merge it into yours? (the copy is kept, renamed)"
+        )
+        self.push_screen(ConfirmScreen(question), answer)
 
     def _remember_theme(self, theme: Theme) -> None:
         try:
