@@ -21,6 +21,8 @@ from tuireader.core.latex import readable
 from tuireader.core.library import Library
 from tuireader.core.model import Paper
 from tuireader.core.query import QueryError, Text
+from tuireader.core.rank import TooFewPositives
+from tuireader.core.ranking import Ranker
 from tuireader.core.scope import ALL, Scope
 from tuireader.core.search import Searcher, SearchIndex
 from tuireader.core.state import ReaderState
@@ -41,6 +43,8 @@ class Rows:
     error: QueryError | None = None
     #: The library snapshot they were computed from (see Reader.generation).
     generation: int = 0
+    #: "natural", "relevance", or "waiting" (relevance asked for, not ready yet).
+    order: str = "natural"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +85,9 @@ class Reader:
         self.history = History()
         #: Counts library snapshots, so rows computed from an older one are known.
         self.generation = 0
+        #: Relevance: whether the list is in its order, and the model behind it.
+        self.by_relevance = False
+        self.ranker = Ranker()
         #: The saved searches marked as watches that each paper matches.
         self.watched: dict[str, tuple[str, ...]] = {}
         self._searcher: Searcher | None = None
@@ -110,6 +117,23 @@ class Reader:
         """A title or abstract as shown: its LaTeX converted, unless the user
         set ``latex = false``."""
         return readable(text) if self.config.latex else text
+
+    def title(self) -> str:
+        """What the list is, for the window title: its scope, and its order."""
+        scope = self.scope
+        if scope.kind == "similar" and scope.value in self.library.papers:
+            name = f"more like {quoted(self.readable(self.library.papers[scope.value].title))}"
+        else:
+            name = scope.label
+        order = {"relevance": " · by likeness to {}", "waiting": " · learning from {}…"}
+        return name + order.get(self.rows.order, "").format(self.ranker.label)
+
+    def reason(self, paper: Paper) -> str:
+        """Why a paper ranks where it does in a relevance order ("" otherwise)."""
+        if self.rows.order != "relevance" or paper.id not in self.position:
+            return ""
+        why = self.ranker.why(self.position[paper.id])
+        return f"like {self.ranker.label}: {', '.join(why)}" if why else ""
 
     def marks_of(self, paper_id: str) -> PaperMarks:
         store = self.store
@@ -156,6 +180,11 @@ class Reader:
             return [position[i] for i in listed if i in position]
         if scope.month is not None:
             return sorted({position[i] for i in self._month_ids(scope) if i in position})
+        if scope.kind == "similar":
+            paper = position.get(scope.value)
+            if paper is None or not self.ranker.ready(self.generation):
+                return ()
+            return self.ranker.similar(paper)
         return self._saved_positions(scope)
 
     def _month_ids(self, scope: Scope) -> Iterable[str]:
@@ -180,6 +209,18 @@ class Reader:
     def compute_rows(self, scope: Scope, query: str) -> Rows:
         """The rows of ``scope`` filtered by ``query``. Pure: run it in a worker.
         A query that cannot be parsed gives the current rows and the error."""
+        rows = self._filtered(scope, query)
+        if not self.by_relevance or scope.kind == "similar" or rows.error:
+            return rows
+        if not self.ranker.ready(rows.generation):
+            return replace(rows, order="waiting")
+        try:
+            ordered = self.ranker.order(rows.positions, self.store, self.store.revision)
+        except TooFewPositives:
+            return rows  # the stars went: back to the natural order
+        return replace(rows, positions=[s.position for s in ordered], order="relevance")
+
+    def _filtered(self, scope: Scope, query: str) -> Rows:
         generation = self.generation
         base = self.scope_positions(scope)
         if not query.strip():

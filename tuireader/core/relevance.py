@@ -19,6 +19,7 @@ from typing import Protocol
 
 import numpy as np
 
+from tuireader.core.latex import readable
 from tuireader.core.model import Paper
 from tuireader.core.rank import MIN_POSITIVES, Model, TextMatrix, TooFewPositives
 
@@ -51,8 +52,9 @@ class Scored:
 
 
 def paper_text(paper: Paper) -> str:
-    """What a paper's TF-IDF row is made of: its title and abstract."""
-    return f"{paper.title}\n{paper.abstract}"
+    """What a paper's TF-IDF row is made of: its title and abstract as people
+    read them (LaTeX converted: "α", not "alpha" and "pm")."""
+    return f"{readable(paper.title)}\n{readable(paper.abstract)}"
 
 
 class Relevance:

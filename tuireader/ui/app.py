@@ -16,7 +16,7 @@ from tuireader.core.library import Parser
 from tuireader.core.reader import Reader
 from tuireader.core.state import load_state
 from tuireader.core.store import AnnotationStore
-from tuireader.ui.commands import DateCommands, SearchCommands
+from tuireader.ui.commands import DateCommands, RelevanceCommands, SearchCommands
 from tuireader.ui.notify import say
 from tuireader.ui.screens.dialogs import ConfirmScreen
 from tuireader.ui.screens.help import HelpScreen
@@ -30,7 +30,7 @@ class ReaderApp(App[None]):
 
     TITLE = "tuireader"
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {DateCommands, SearchCommands}
+    COMMANDS = App.COMMANDS | {DateCommands, SearchCommands, RelevanceCommands}
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -147,6 +147,8 @@ _AREAS = {
     "step_date(-1)": "Go",
     "next_unread": "Go",
     "back": "Go",
+    "toggle_relevance": "Relevance",
+    "similar": "Relevance",
 }
 
 

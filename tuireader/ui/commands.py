@@ -138,3 +138,31 @@ class SearchCommands(Provider):
         for title, callback, help_text in self._commands():
             if (score := matcher.match(title)) > 0:
                 yield Hit(score, matcher.highlight(title), callback, help=help_text)
+
+
+class RelevanceCommands(Provider):
+    """ "Relevance: …": order the list by likeness to the stars or to a tag."""
+
+    def _commands(self) -> Iterator[Command]:
+        from tuireader.ui.screens.main import MainScreen
+
+        screen = self.screen
+        if not isinstance(screen, MainScreen):
+            return
+        yield (
+            "Relevance: order by likeness to your stars",
+            partial(screen.rank_by, None),
+            "Most like the papers you starred first",
+        )
+        for tag in screen.reader.store.tag_names():
+            yield (
+                f"Relevance: order by likeness to #{tag}",
+                partial(screen.rank_by, tag),
+                f"Most like the papers tagged {tag} first",
+            )
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, callback, help_text in self._commands():
+            if (score := matcher.match(title)) > 0:
+                yield Hit(score, matcher.highlight(title), callback, help=help_text)

@@ -20,6 +20,7 @@ from tuireader.core.library import (
     load_progressively,
 )
 from tuireader.core.query import QueryError
+from tuireader.core.rank import Cancelled
 from tuireader.core.reader import plural
 from tuireader.core.search import SearchIndex
 from tuireader.core.tally import Tally
@@ -52,6 +53,8 @@ class Loader:
         self.loading = True
         #: (total, unread) of each saved search, by name.
         self.search_counts: dict[str, tuple[int, int]] = {}
+        #: The library snapshot whose relevance matrix is being built.
+        self._building: int | None = None
         store = screen.reader.store
         self._watcher = Watcher(self, paths, [store.path, store.journal.path]) if watch else None
 
@@ -134,6 +137,30 @@ class Loader:
                 severity="warning",
                 timeout=8,
             )
+
+    def build_relevance(self) -> None:
+        """Build the TF-IDF of this library for relevance (once per snapshot),
+        then show the list again in its new order."""
+        reader = self._screen.reader
+        generation = reader.generation
+        if reader.ranker.ready(generation) or self._building == generation:
+            return
+        self._building = generation
+        papers = reader.papers
+
+        def build() -> None:
+            worker = get_current_worker()
+            try:
+                reader.ranker.build(papers, generation, lambda: worker.is_cancelled)
+            except Cancelled:
+                return
+            self.call_from_thread(self._relevance_built)
+
+        self.run_in_thread(build, "relevance")
+
+    def _relevance_built(self) -> None:
+        self._building = None
+        self._screen.refresh_rows(keep=False)  # a new order: from its top
 
     def _failed(self, message: str) -> None:
         self.loading = False

@@ -50,7 +50,7 @@ class ReadingScreen(Protocol):
     def marks_changed(self) -> None: ...
     def contents_changed(self) -> None: ...
     def choose_scope(self, scope: Scope) -> None: ...
-    def refresh_rows(self) -> None: ...
+    def refresh_rows(self, keep: bool = True) -> None: ...
     def set_timer(self, delay: float, callback: Any) -> Timer: ...
 
 
@@ -213,6 +213,20 @@ class Actions:
         else:
             say(self.app, "No loading warnings.")
 
+    # Relevance -------------------------------------------------------------------------
+
+    def action_toggle_relevance(self: ReadingScreen) -> None:
+        _order_by_relevance(self, not self.reader.by_relevance)
+
+    def action_similar(self: ReadingScreen) -> None:
+        if paper := _current(self):
+            self.choose_scope(Scope("similar", paper.id))
+
+    def rank_by(self: ReadingScreen, tag: str | None) -> None:
+        """Relevance to a tag's papers (None: to the starred ones)."""
+        self.reader.ranker.tag = tag
+        _order_by_relevance(self, True)
+
     # Saved searches and export -------------------------------------------------------------
 
     def on_filter_bar_save_asked(self: ReadingScreen) -> None:
@@ -234,6 +248,22 @@ class Actions:
 
         screen = ExportScreen(reader.scope.label, len(papers), len(starred))
         self.app.push_screen(screen, export)
+
+
+def _order_by_relevance(screen: ReadingScreen, on: bool) -> None:
+    """Switch the list to "most like what I starred" order, or back."""
+    reader = screen.reader
+    if on:
+        problem = reader.ranker.check(reader.papers, reader.store)
+        if problem:
+            say(screen.app, f"{problem}; the list keeps its order.", timeout=6)
+            return
+        if not reader.ranker.ready(reader.generation):
+            say(screen.app, f"Learning from {reader.ranker.label}…", timeout=4)
+    elif reader.by_relevance:
+        say(screen.app, "Back to the list's own order.", timeout=3)
+    reader.by_relevance = on
+    screen.refresh_rows(keep=False)
 
 
 def _first_unread(screen: ReadingScreen) -> None:

@@ -71,6 +71,8 @@ class MainScreen(Actions, Screen[None]):
         _key("p", "open_pdf", "PDF", "Open the paper's PDF in the browser."),
         _key("y", "copy_link", "Copy link", "Copy the abstract page's URL."),
         _key("e", "export", "Export", "Export the list or the starred papers to a file."),
+        _key("S", "toggle_relevance", "Relevance", "Order the list by likeness to your stars."),
+        _key("m", "similar", "More like this", "The 50 papers most like this one."),
         _key("left_square_bracket", "step_date(1)", "Older date", "The previous (older) date."),
         _key("right_square_bracket", "step_date(-1)", "Newer date", "The next (newer) date."),
         _key("a", "widen", "All papers", "Search every paper, not just this list."),
@@ -188,7 +190,6 @@ class MainScreen(Actions, Screen[None]):
         reader = self.reader
         scope, query = reader.scope, self.filter_bar.value
         reader.query = query
-        self.sub_title = scope.label
         self.run_worker(
             lambda: self._compute(scope, query, keep), thread=True, exclusive=True, group="rows"
         )
@@ -212,11 +213,14 @@ class MainScreen(Actions, Screen[None]):
             reader.cursor_id = self._resume.paper  # not loaded yet: keep looking for it
         row = reader.show_rows(rows, keep)
         if self._resume and not self.loader.loading:
-            row = reader.row_of(self._resume.paper) or min(
-                self._resume.row, len(rows.positions) - 1
-            )
-            reader.cursor_to(row)
+            found = reader.row_of(self._resume.paper)
+            row = found if found is not None else min(self._resume.row, len(rows.positions) - 1)
+            reader.cursor_to(row)  # the paper, or the nearest row if it is gone
             self._resume = None
+        waiting = scope.kind == "similar" and not reader.ranker.ready(reader.generation)
+        if rows.order == "waiting" or waiting:
+            self.loader.build_relevance()
+        self.sub_title = reader.title()
         terms = tuple(terms_for(rows.texts, "title"))
         self.paper_list.show(rows.positions, max(row, 0), terms, empty=self._empty_message(rows))
         self._show_status(rows)
@@ -241,6 +245,8 @@ class MainScreen(Actions, Screen[None]):
             return (
                 f"No digests found in {where}. Open a folder of daily arXiv digests: tuireader PATH"
             )
+        if scope.kind == "similar":
+            return "Finding the papers most like this one…"
         if rows.query.strip():
             wider = "" if scope == ALL else " Enter searches all papers,"
             return f"No paper matches “{rows.query}” in {scope.label}.{wider} Esc clears."
@@ -300,7 +306,11 @@ class MainScreen(Actions, Screen[None]):
             self.detail.show(None)
             return
         marks, texts = reader.marks_of(paper.id), reader.rows.texts
-        self.detail.show(paper, marks, texts, reader.readable, keep_scroll=keep_scroll)
+        why = (
+            reader.ranker.why(reader.position[paper.id]) if reader.rows.order == "relevance" else []
+        )
+        reason = f"like {reader.ranker.label}: {', '.join(why)}" if why else ""
+        self.detail.show(paper, marks, texts, reader.readable, reason, keep_scroll=keep_scroll)
         after = reader.config.mark_read_after
         if after > 0 and not keep_scroll:
             self.later("read", after, lambda: self._rested(paper.id))

@@ -68,6 +68,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
         marks: PaperMarks | None = None,
         texts: tuple[QueryText, ...] = (),
         readable: Callable[[str], str] = str,
+        reason: str = "",
         empty: str = "",
         keep_scroll: bool = False,
     ) -> None:
@@ -77,7 +78,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
         if paper is None:
             body.update(Text(empty, style="italic dim"))
         else:
-            body.update(render_paper(paper, marks or PaperMarks(), texts, readable))
+            body.update(render_paper(paper, marks or PaperMarks(), texts, readable, reason))
         if not keep_scroll:
             self.scroll_home(animate=False)
 
@@ -96,10 +97,12 @@ def render_paper(
     marks: PaperMarks,
     texts: tuple[QueryText, ...] = (),
     readable: Callable[[str], str] = str,
+    reason: str = "",
 ) -> Text:
     """The detail as styled text (a function, so tests can render it alone);
-    ``texts`` are highlighted where the query looked for them, and
-    ``readable`` turns the title's and abstract's LaTeX into text."""
+    ``texts`` are highlighted where the query looked for them, ``readable``
+    turns the title's and abstract's LaTeX into text, and ``reason`` says why
+    the paper ranks where it does."""
     text = Text(overflow="fold")
     _highlighted(text, readable(paper.title), terms_for(texts, "title"), "bold")
     text.append("\n")
@@ -111,6 +114,8 @@ def render_paper(
         text.append("\n")
     for watch in marks.watches:
         text.append(f"◆ {watch}\n", style="green")
+    if reason:
+        text.append(f"≈ {reason}\n", style="italic cyan")
     if marks.note:
         text.append("\n")
         text.append("Note  ", style="bold reverse")
