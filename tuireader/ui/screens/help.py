@@ -49,11 +49,15 @@ class HelpScreen(ModalScreen[None]):
                 shown = f"{names[0]}–{names[-1]}" if len(names) > 2 else " ".join(names)
                 table.add_row(shown, tips[description])
             table.add_row("", "")
-        table.add_row("[u]Filter syntax[/u]", "")
+        syntax = Table(box=None, show_header=False, padding=(0, 2, 0, 0), title_justify="left")
+        syntax.add_column(style="bold")
+        syntax.add_column()
+        syntax.add_row("[u]Filter syntax[/u]", "")
         for example, meaning in QUERY_EXAMPLES:
-            table.add_row(Text(example, style="bold"), meaning)
+            syntax.add_row(Text(example, style="bold"), meaning)
         with VerticalScroll():
             yield Static(table)
+            yield Static(syntax)
 
     def action_close(self) -> None:
         self.dismiss(None)
