@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from filelock import FileLock
 
@@ -62,9 +62,9 @@ class JournalError(Exception):
     """The journal cannot be used; the message says why."""
 
 
-@dataclass(frozen=True, slots=True)
-class Mark:
-    """The latest word on one paper: read or not, and when it was said."""
+class Mark(NamedTuple):
+    """The latest word on one paper: read or not, and when it was said.
+    A tuple: loading 100,000 of them must take well under 150 ms."""
 
     read: bool
     at: str
@@ -87,6 +87,8 @@ class ReadJournal:
         self.read: set[str] = set()
         self.newer_format: int | None = None
         self.bad_lines: list[int] = []
+        #: The latest time of any line read.
+        self._latest = ""
         self._pending: list[str] = []
         #: The file's identity and how much of it has been read (whole lines).
         self._seen: tuple[int, int] = (0, 0)
@@ -100,7 +102,7 @@ class ReadJournal:
         """Read the file; returns a message when something in it was wrong."""
         self.marks.clear()
         self.read.clear()
-        self._seen, self._lines, self.bad_lines = (0, 0), 0, []
+        self._seen, self._lines, self.bad_lines, self._latest = (0, 0), 0, [], ""
         try:
             self._catch_up()
         except JournalError as problem:
@@ -108,7 +110,7 @@ class ReadJournal:
                 moved = move_aside(self.path)
             self.marks.clear()
             self.read.clear()
-            self._seen, self._lines = (0, 0), 0
+            self._seen, self._lines, self._latest = (0, 0), 0, ""
             return f"{self.path} could not be read ({problem}); moved it to {moved}"
         except OSError as error:
             return f"{self.path} could not be read: {error.strerror or error}"
@@ -163,7 +165,7 @@ class ReadJournal:
         if status.st_ino != identity or status.st_size < offset:
             self.marks.clear()
             self.read.clear()
-            offset, self._lines, self.bad_lines = 0, 0, []
+            offset, self._lines, self.bad_lines, self._latest = 0, 0, [], ""
         if status.st_size == offset:
             self._seen = (status.st_ino, offset)
             return
@@ -185,23 +187,40 @@ class ReadJournal:
         lines = text.split("\n")[:-1]
         if first_line == 1 and lines:
             self._check_header(lines[0])
-        marks, read = self.marks, self.read
+        marks, changed = self.marks, set()
+        # Lines are mostly in time order (appended as marks are made): a line
+        # later than every line before it needs no comparison.
+        latest, new = self._latest, tuple.__new__
         for number, line in enumerate(lines, start=first_line):
             parts = line.split(" ")
-            if len(parts) == 3 and len(parts[2]) == _TIME_LENGTH and parts[2][-1] == "Z":
+            if len(parts) == 3:
                 paper_id, word, when = parts
-                if word == READ or word == UNREAD:
-                    known = marks.get(paper_id)
-                    if known is None or when >= known.at:
-                        marks[paper_id] = Mark(word == READ, when)
-                        if word == READ:
-                            read.add(paper_id)
-                        else:
-                            read.discard(paper_id)
+                if (word == READ or word == UNREAD) and len(when) == _TIME_LENGTH:
+                    if when >= latest:
+                        latest = when
+                    elif (known := marks.get(paper_id)) is not None and when < known.at:
+                        continue
+                    marks[paper_id] = new(Mark, (word == READ, when))
+                    changed.add(paper_id)
                     continue
             if line and not line.startswith("#") and not _torn(parts):
                 self.bad_lines.append(number)
+        self._latest = latest
         self._lines += len(lines)
+        self._update_read(changed)
+
+    def _update_read(self, changed: set[str]) -> None:
+        """The set of read papers after ``changed`` papers got new marks: in
+        place (others may hold it), rebuilt whole when most changed."""
+        if len(changed) > len(self.read) // 2:
+            self.read.clear()
+            self.read.update(paper for paper, mark in self.marks.items() if mark.read)
+            return
+        for paper in changed:
+            if self.marks[paper].read:
+                self.read.add(paper)
+            else:
+                self.read.discard(paper)
 
     def _check_header(self, line: str) -> None:
         version = header_version(line)
@@ -213,6 +232,7 @@ class ReadJournal:
         if known is not None and known.at > mark.at:
             return
         self.marks[paper_id] = mark
+        self._latest = max(self._latest, mark.at)
         if mark.read:
             self.read.add(paper_id)
         else:
