@@ -57,6 +57,11 @@ FIELD_QUERY = "au:he cat:cs.LG -is:read diffusion"
 SIZE = (120, 40)
 #: The user's marks in every run: (stars, notes, tagged, read).
 MARKED = (1000, 1000, 1000, 30_000)
+ARRIVING_DIGEST = "# ArXiv cs.CV --Thu, 01 Jan 2099\n" + "".join(
+    f"### {n}.A Paper From The Future Number {n}  "
+    f"[ :arrow_down: ](https://arxiv.org/pdf/9901.{n:05d}.pdf)\n>  Abstract {n}.\n"
+    for n in range(1, 39)
+)
 SEARCHES = [
     {"name": "diffusion", "query": "ti:diffusion -is:read"},
     {"name": "people", "query": "au:wang OR au:zhang", "watch": True},
@@ -149,7 +154,9 @@ async def drive_app(corpus: Path, spawned_at: float, typing_repeat: int) -> dict
     from tuireader.ui.app import ReaderApp
     from tuireader.ui.screens.main import MainScreen
 
-    app = ReaderApp([str(corpus)])
+    arrivals = Path(os.environ["XDG_DATA_HOME"]).parent / "arrivals"
+    arrivals.mkdir(exist_ok=True)
+    app = ReaderApp([str(corpus), str(arrivals)])
     result: dict[str, Any] = {}
     async with app.run_test(size=SIZE) as pilot:
         await until(lambda: isinstance(app.screen, MainScreen))
@@ -227,6 +234,34 @@ async def drive_app(corpus: Path, spawned_at: float, typing_repeat: int) -> dict
             moves.append(clock.time - started)
             await asyncio.sleep(KEY_REPEAT)
         result["cursor"] = summarize_ms(moves)
+
+        # A digest lands in a watched folder: until its papers are listed.
+        papers_before = len(screen.reader.library)
+        (arrivals / "2099-01-01-cs.CV.md").write_text(ARRIVING_DIGEST)
+        landed = time.perf_counter()
+        await until(lambda: len(screen.reader.library) > papers_before, timeout=120)
+        await until(lambda: clock.shown[2] > landed and clock.time > clock.shown[2])
+        result["new_digest_on_screen_s"] = round(clock.time - landed, 3)
+        (arrivals / "2099-01-01-cs.CV.md").unlink()
+        await until(lambda: len(screen.reader.library) == papers_before, timeout=120)
+
+        # Relevance: keys while the matrix is built, then the list in its order.
+        await until(lambda: not busy("reload", "index", "count", "searches", "rows"))
+        asked = time.perf_counter()
+        send_key(app, "S", "S")
+        await until(lambda: busy("relevance"))
+        during = []
+        while busy("relevance"):
+            cursor = clock.cursor
+            started = send_key(app, "j", "j")
+            await until(lambda c=cursor: clock.cursor != c)  # type: ignore[misc]
+            during.append(clock.time - started)
+            await asyncio.sleep(0.1)
+        await until(lambda: screen.reader.rows.order == "relevance" and clock.time > asked)
+        result["relevance"] = {
+            "ordered_s": round(clock.time - asked, 3),
+            "cursor_while_building": summarize_ms(during) if during else None,
+        }
     result["peak_rss_mib"] = own_peak_rss_mib() or round(peak_rss_mib(), 1)
     return result
 
