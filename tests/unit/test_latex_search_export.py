@@ -4,27 +4,26 @@ format needs (readable text, or the LaTeX source for BibTeX)."""
 from __future__ import annotations
 
 import json
-from datetime import date
 
 import pytest
 
 from tuireader.core.export import to_bibtex, to_csv, to_json, to_markdown
-from tuireader.core.latex import readable, searchable
-from tuireader.core.model import Paper
+from tuireader.core.formats import parse_text
+from tuireader.core.latex import readable
 from tuireader.core.search import SearchIndex
 
-DAY = (date(2022, 1, 31),)
-PAPERS = [
-    Paper(id="2201.00001", title=r"$\alpha$-divergence for $\mathcal{O}(n^2)$ sorting", dates=DAY),
-    Paper(id="2201.00002", title=r"Schr\"odinger bridges", dates=DAY),
-    Paper(
-        id="2201.00003",
-        title="Plain title",
-        abstract=r"We reach $98.1\pm 0.1\%$ on $256\times256$ images.",
-        dates=DAY,
-    ),
-    Paper(id="2201.00004", title="Alpha males and beta testers", dates=DAY),
-]
+DIGEST = r"""# Arxiv Papers in cs.LG on 2022-01-31
+### $\alpha$-divergence for $\mathcal{O}(n^2)$ sorting
+- **Arxiv ID**: http://arxiv.org/abs/2201.00001v1
+### Schr\"odinger bridges
+- **Arxiv ID**: http://arxiv.org/abs/2201.00002v1
+### Plain title
+- **Arxiv ID**: http://arxiv.org/abs/2201.00003v1
+- **Summary**: We reach $98.1\pm 0.1\%$ on $256\times256$ images.
+### Alpha males and beta testers
+- **Arxiv ID**: http://arxiv.org/abs/2201.00004v1
+"""
+PAPERS = list(parse_text(DIGEST).digest.papers)  # type: ignore[union-attr]
 
 
 @pytest.fixture(scope="module", params=["folded", "word-index"])
@@ -56,11 +55,12 @@ def test_both_forms_are_found(index: SearchIndex, query: str, expected: set[str]
     assert {PAPERS[i].id for i in result.positions} == expected
 
 
-def test_readable_and_searchable() -> None:
+def test_the_parser_keeps_the_words_latex_reads_as() -> None:
     assert readable(PAPERS[0].title) == "α-divergence for 𝒪(n²) sorting"
+    assert PAPERS[0].title_readable == ("α-divergence", "𝒪(n²)")
+    assert set(PAPERS[2].abstract_readable) == {"98.1", "±", "0.1%", "256×256"}
+    assert PAPERS[3].title_readable == PAPERS[3].abstract_readable == ()
     assert readable("Plain title") == "Plain title"
-    assert searchable("Plain title") == "Plain title"
-    assert searchable(r"$\alpha$ test") == "$\\alpha$ test\nα test"
 
 
 def test_json_gives_readable_text_and_keeps_the_source() -> None:

@@ -41,7 +41,6 @@ from tuireader.core.evaluate import (
     Weights,
 )
 from tuireader.core.highlight import highlight_spans, terms_for
-from tuireader.core.latex import searchable
 from tuireader.core.model import Paper
 from tuireader.core.text import fold
 from tuireader.core.word_index import WordIndex
@@ -94,10 +93,11 @@ class SearchIndex:
     def __init__(self, papers: Sequence[Paper]) -> None:
         self.ids = tuple(paper.id for paper in papers)
         self.position = {paper_id: i for i, paper_id in enumerate(self.ids)}
-        self._titles = [fold(searchable(paper.title)) for paper in papers]
+        self._titles = [_searched(paper.title, paper.title_readable) for paper in papers]
         self._authors = [fold(", ".join(paper.authors)) for paper in papers]
         self._keys = [fold(" ".join((paper.id, *paper.categories))) for paper in papers]
         self._abstracts = [paper.abstract for paper in papers]
+        self._abstracts_readable = [paper.abstract_readable for paper in papers]
         self._categories = [paper.categories for paper in papers]
         self._dates = [paper.dates for paper in papers]
         self._abstract_words: WordIndex | None = None
@@ -112,7 +112,8 @@ class SearchIndex:
         100,000 papers, repaid after a handful of searches. Safe to call while
         another thread searches; results are the same before and after.
         Gives up, changing nothing, as soon as ``cancelled()`` is true."""
-        folded = (fold(searchable(text)) for text in self._abstracts if not cancelled())
+        texts = zip(self._abstracts, self._abstracts_readable, strict=True)
+        folded = (_searched(text, words) for text, words in texts if not cancelled())
         words = WordIndex(folded)
         if len(words) == len(self._abstracts):
             self._abstract_words = words
@@ -188,13 +189,12 @@ class SearchIndex:
         return found
 
     def _in_abstracts_folded(self, term: str, positions: Positions) -> Found:
-        abstracts = map(self._abstracts.__getitem__, positions.tolist())
-        return _containing(term, self._folded_abstracts(abstracts), positions.size)
+        return _containing(term, self._folded_abstracts(positions.tolist()), positions.size)
 
-    @staticmethod
-    def _folded_abstracts(abstracts: Iterable[str]) -> Iterable[str]:
-        """Abstracts as searched: folded, with the readable form of their LaTeX."""
-        return (fold(searchable(text)) for text in abstracts)
+    def _folded_abstracts(self, positions: Iterable[int]) -> Iterable[str]:
+        """Abstracts as searched: folded, with the words their LaTeX reads as."""
+        texts, words = self._abstracts, self._abstracts_readable
+        return (_searched(texts[i], words[i]) for i in positions)
 
     def _in_notes(self, marks: Marks) -> Callable[[str, Positions], Found]:
         def found(term: str, positions: Positions) -> Found:
@@ -291,7 +291,8 @@ class SearchIndex:
         """Words of the vocabulary that look like a mistyped ``term``."""
         if self._vocabulary is None:
             words = self._abstract_words
-            abstracts = [words.vocabulary()] if words else self._folded_abstracts(self._abstracts)
+            everything = range(len(self._abstracts))
+            abstracts = [words.vocabulary()] if words else self._folded_abstracts(everything)
             fields = (self._titles, self._authors, abstracts)
             found = {word for texts in fields for text in texts for word in _WORD.findall(text)}
             self._vocabulary = sorted(found)
@@ -300,6 +301,11 @@ class SearchIndex:
         )
         best = near[0][1] if near else 0
         return tuple(word for word, score, _index in near if score >= best - CORRECTION_SPREAD)
+
+
+def _searched(text: str, readable_words: tuple[str, ...]) -> str:
+    """A text as searched: folded, with the words its LaTeX reads as."""
+    return fold(f"{text}\n{' '.join(readable_words)}" if readable_words else text)
 
 
 def _containing(term: str, texts: Iterable[str], count: int) -> Found:

@@ -50,7 +50,12 @@ from __future__ import annotations
 
 # The private names are internals the tests hold against each other (each fast
 # path against the general one), under their names from when this was one module.
-from tuireader.core.latex.convert import _dollars, has_latex, latex_to_text  # noqa: F401
+from tuireader.core.latex.convert import (  # noqa: F401
+    _dollars,
+    has_latex,
+    latex_to_text,
+    readable_words,
+)
 from tuireader.core.latex.limits import MAX_TEXT_LENGTH
 from tuireader.core.latex.math_mode import _math, _math_by_shape, _symbols_only  # noqa: F401
 from tuireader.core.latex.memo import cache_clear, cache_info
@@ -66,19 +71,10 @@ __all__ = [
     "has_latex",
     "latex_to_text",
     "readable",
-    "searchable",
+    "readable_words",
 ]
 
 
 def readable(text: str) -> str:
     """``text`` as people read it: converted if it holds LaTeX (cheap if not)."""
     return latex_to_text(text) if has_latex(text) else text
-
-
-def searchable(text: str) -> str:
-    """``text`` with its readable form after it, so that both ``alpha`` (the
-    source, ``$\\alpha$``) and ``α`` (what is shown) find it."""
-    if not has_latex(text):
-        return text
-    converted = latex_to_text(text)
-    return text if converted == text else f"{text}\n{converted}"

@@ -69,7 +69,36 @@ def latex_to_text(text: str) -> str:
 
 
 def _dollars(text: str) -> str | None:
-    """The common case, fast: prose and ``$…$`` math and nothing else.
+    """The common case, fast: prose and ``$…$`` math and nothing else."""
+    parts = _dollar_parts(text)
+    return None if parts is None else "".join(parts)
+
+
+def readable_words(text: str) -> tuple[str, ...]:
+    """The words of ``latex_to_text(text)`` that ``text`` does not have
+    ("α-divergence", "𝒪(n²)"), sorted: what search must find besides the
+    source. For prose and ``$…$`` only (the commonest) the words are taken
+    around each converted span, without splitting the whole text."""
+    if not has_latex(text):
+        return ()
+    parts = _dollar_parts(text) if "$" in text else None
+    if parts is None:
+        shown = latex_to_text(text)
+        if shown == text:
+            return ()
+        return tuple(sorted(set(shown.split()).difference(text.split())))
+    words: set[str] = set()
+    for k in range(1, len(parts), 2):
+        before, after = parts[k - 1], parts[k + 1]
+        head = "" if not before or before[-1].isspace() else before.rsplit(None, 1)[-1]
+        tail = "" if not after or after[0].isspace() else after.split(None, 1)[0]
+        words.update((head + parts[k] + tail).split())
+    return tuple(sorted(words))
+
+
+def _dollar_parts(text: str) -> list[str] | None:
+    """``text`` split on "$", the math (odd parts) converted; None unless the
+    text is prose and ``$…$`` math only.
 
     Splitting on "$" is a C loop, and the spans are what the scanner would
     find (tests check the two agree); None sends anything less plain (escaped
@@ -101,4 +130,4 @@ def _dollars(text: str) -> str | None:
                 continue
             return None  # "https://x.org/$a$" is a link
     parts[1::2] = converted  # type: ignore[assignment]  # no None left
-    return "".join(parts)
+    return parts
