@@ -92,6 +92,7 @@ class Reader:
         self.watched: dict[str, tuple[str, ...]] = {}
         self._searcher: Searcher | None = None
         self._search_lock = threading.Lock()
+        self._scope_cache: tuple[tuple[Scope, int, int], Sequence[int]] | None = None
 
     # The library -------------------------------------------------------------------
 
@@ -154,7 +155,20 @@ class Reader:
 
     def scope_positions(self, scope: Scope) -> Sequence[int]:
         """The papers of ``scope`` in their natural order (a day: as its digest
-        listed them; everything else: newest first)."""
+        listed them; everything else: newest first). The same object comes
+        back while nothing it depends on changed: typing in a filter must not
+        list the unread papers of 100,000 again on every key."""
+        if scope.kind in ("saved", "similar"):  # they depend on more: never cached
+            return self._scope_positions(scope)
+        key = (scope, self.generation, self.store.revision)
+        cached = self._scope_cache
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        positions = self._scope_positions(scope)
+        self._scope_cache = (key, positions)
+        return positions
+
+    def _scope_positions(self, scope: Scope) -> Sequence[int]:
         library, position = self.library, self.position
         if scope.kind == "all":
             return range(len(self.papers))

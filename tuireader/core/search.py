@@ -303,6 +303,25 @@ class SearchIndex:
         return tuple(word for word, score, _index in near if score >= best - CORRECTION_SPREAD)
 
 
+class _ScopeKey:
+    """A scope, compared by identity first and by content only if need be."""
+
+    __slots__ = ("scope",)
+
+    def __init__(self, scope: Sequence[int]) -> None:
+        self.scope = scope
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _ScopeKey):
+            return NotImplemented
+        return self.scope is other.scope or (
+            len(self.scope) == len(other.scope) and tuple(self.scope) == tuple(other.scope)
+        )
+
+    def __hash__(self) -> int:
+        return len(self.scope)
+
+
 def _searched(text: str, readable_words: tuple[str, ...]) -> str:
     """A text as searched: folded, with the words its LaTeX reads as."""
     return fold(f"{text}\n{' '.join(readable_words)}" if readable_words else text)
@@ -328,7 +347,9 @@ class Searcher:
         """Raises ``QueryError`` for a query that cannot be parsed."""
         node = q.parse(query)
         terms = q.conjuncts(node)
-        scope_key = None if scope is None else tuple(scope)
+        # The same scope object (the reader keeps one while it holds) is
+        # recognised at once; another is compared by content.
+        scope_key = None if scope is None else _ScopeKey(scope)
         revision = self.marks.revision
         stages = self._reusable(scope_key, revision, terms)
         if not stages:
