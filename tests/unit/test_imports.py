@@ -4,10 +4,17 @@ Textual loaded by other tests."""
 
 from __future__ import annotations
 
+import ast
+import importlib.metadata
 import json
+import re
 import subprocess
 import sys
 import textwrap
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
 
 PROBE = textwrap.dedent(
     """
@@ -45,3 +52,39 @@ def test_core_and_cli_do_not_import_textual() -> None:
     ):
         assert name in report["imported"]
     assert report["leaked"] == []
+
+
+def _third_party_imports(root: Path) -> set[str]:
+    """Top-level names of the modules the package's source imports, stdlib aside."""
+    names: set[str] = set()
+    for source in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names.update(alias.name.partition(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.partition(".")[0])
+    return {name for name in names if name not in sys.stdlib_module_names} - {"tuireader"}
+
+
+def _normalized(distribution: str) -> str:
+    """PEP 503: `tomli_w`, `Tomli-W` and `tomli.w` name one distribution."""
+    return re.sub(r"[-_.]+", "-", distribution).lower()
+
+
+def test_every_imported_library_is_declared() -> None:
+    """A library installed only by chance (as another's dependency, or by hand)
+    works here and breaks a fresh install: each import needs its own line."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    declared = {
+        _normalized(re.split(r"[<>=!~\[; ]", requirement, maxsplit=1)[0])
+        for requirement in project["project"]["dependencies"]
+    }
+    providers = importlib.metadata.packages_distributions()
+    imported = _third_party_imports(ROOT / "tuireader")
+    assert {"textual", "watchfiles", "sklearn"} <= imported  # the walk sees real imports
+    missing = {
+        name
+        for name in imported
+        if not {_normalized(dist) for dist in providers.get(name, [name])} & declared
+    }
+    assert missing == set()
