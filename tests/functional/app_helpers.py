@@ -31,10 +31,11 @@ async def loaded(pilot: Pilot[None]) -> MainScreen:
 
 
 async def settle(pilot: Pilot[None]) -> None:
-    """Let workers finish and their results reach the widgets."""
+    """Let workers finish and their results reach the widgets, the detail
+    pane included (it follows the cursor after a short delay)."""
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await pilot.pause(DETAIL_DELAY * 2)
 
 
 async def detail_follows(pilot: Pilot[None]) -> None:

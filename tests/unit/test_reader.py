@@ -18,6 +18,7 @@ from tuireader.core.scope import ALL, NOTED, STARRED, UNREAD, Scope
 from tuireader.core.search import SearchIndex
 from tuireader.core.state import ReaderState
 from tuireader.core.store import AnnotationStore
+from tuireader.core.tally import count_searches
 
 JULY, JANUARY = date(2021, 7, 21), date(2022, 1, 31)
 #: A cs.LG digest of the same day as the API sample, cross-listing two of its papers.
@@ -212,3 +213,34 @@ def test_state_round_trip_and_restore(library: Library, store: AnnotationStore) 
     assert other.cursor_id == reader.cursor_id and other.cursor_row == 2
     other.restore(ReaderState(scope="from-the-future:x"))
     assert other.scope == ALL
+
+
+def test_saved_searches_count_and_watches_mark_their_papers(
+    library: Library, store: AnnotationStore
+) -> None:
+    searches = (
+        SavedSearch("seg", "ti:segmentation"),
+        SavedSearch("people", "au:cermelli OR au:ghiasi", watch=True),
+        SavedSearch("broken", "date:2021-13"),
+        SavedSearch("vision", "cat:cs.CV ti:segmentation", watch=True),
+    )
+    index = SearchIndex(library.ordered_papers())
+    by_title = [p.id for p in library.ordered_papers() if "segmentation" in p.title.lower()]
+    store.mark_read(by_title[:3])
+    counted = count_searches(index, store, searches)
+    assert counted is not None
+    assert counted.counts["seg"] == (len(by_title), len(by_title) - 3)
+    assert "broken" not in counted.counts  # left out, not counted as everything
+    people = {
+        p.id
+        for p in library.ordered_papers()
+        if any(name in " ".join(p.authors).lower() for name in ("cermelli", "ghiasi"))
+    }
+    assert people and counted.counts["people"][0] == len(people)
+    watched = {i: counted.watches_of(i) for i in library.papers if counted.watches_of(i)}
+    assert {i for i, names in watched.items() if "people" in names} == people
+    assert watched["2201.13338"] == ("people", "vision")  # by Cermelli, on segmentation
+    assert counted.watched_count == len(watched)
+    assert "seg" not in {name for names in watched.values() for name in names}
+    assert counted.watches_of("not a paper") == ()
+    assert count_searches(index, store, searches, cancelled=lambda: True) is None

@@ -147,7 +147,7 @@ def select(
     positions = list(range(len(papers)))
     if filters.category is not None:
         listed = set(listed_in(library, filters.category))
-        of_category = index.category_mask(filters.category)
+        of_category = index.masks.of_category(filters.category)
         positions = [i for i in positions if of_category[i] or index.ids[i] in listed]
     if filters.flag_query:
         positions = list(index.search(filters.flag_query, positions, marks).positions)

@@ -109,23 +109,22 @@ class Evaluation:
         return weights > 0, weights
 
     def _mask(self, node: q.Node) -> Found:
-        index, marks = self.index, self.marks
+        masks, marks = self.index.masks, self.marks
         if isinstance(node, q.Category):
-            return index.category_mask(node.value)
+            return masks.of_category(node.value)
         if isinstance(node, q.DateRange):
-            return index.date_mask(node.start, node.end)
+            return masks.of_dates(node.start, node.end)
         if isinstance(node, q.IdPrefix):
-            return index.id_mask(node.value)
-        revision = (id(marks), marks.revision)  # masks are cached per store and change
+            return masks.of_id_prefix(node.value)
         if isinstance(node, q.Tag):
-            return index.mask(("tag", node.name, revision), lambda: marks.tagged(node.name))
+            return masks.of_marks(f"tag:{node.name}", marks, lambda: marks.tagged(node.name))
         assert isinstance(node, q.Is), node
         if node.state == "unread":
-            return ~index.mask(("read", revision), marks.read_ids)
+            return ~masks.of_marks("read", marks, marks.read_ids)
         if node.state == "tagged":
-            return index.mask(("tagged", revision), lambda: _any_tag(marks))
+            return masks.of_marks("tagged", marks, lambda: _any_tag(marks))
         sets = {"starred": marks.starred_ids, "read": marks.read_ids, "noted": marks.noted_ids}
-        return index.mask((node.state, revision), sets[node.state])
+        return masks.of_marks(node.state, marks, sets[node.state])
 
 
 def _any_tag(marks: Marks) -> Set[str]:

@@ -27,7 +27,7 @@ from tuireader.core.scope import ALL, Scope
 from tuireader.core.search import Searcher, SearchIndex
 from tuireader.core.state import ReaderState
 from tuireader.core.store import AnnotationStore, Edit, ReadOnlyError, StoreError
-from tuireader.core.tally import Tally
+from tuireader.core.tally import SearchCounts, Tally
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +88,8 @@ class Reader:
         #: Relevance: whether the list is in its order, and the model behind it.
         self.by_relevance = False
         self.ranker = Ranker()
-        #: The saved searches marked as watches that each paper matches.
-        self.watched: dict[str, tuple[str, ...]] = {}
+        #: The saved searches' counts, and the watches each paper matches.
+        self.searches = SearchCounts()
         self._searcher: Searcher | None = None
         self._search_lock = threading.Lock()
         self._scope_cache: tuple[tuple[Scope, int, int], Sequence[int]] | None = None
@@ -144,7 +144,7 @@ class Reader:
             entry.starred,
             entry.note,
             tuple(sorted(entry.tags)),
-            self.watched.get(paper_id, ()),
+            self.searches.watches_of(paper_id),
         )
 
     def count(self) -> Tally:

@@ -10,9 +10,10 @@ weights, then by how closely the query's words resemble the title or authors
 position. A text term that matches nothing is corrected against the words of
 the library (rapidfuzz ``ratio``), so "difusion" still finds "diffusion".
 
-Everything else is a mask over the library: categories, dates and ID prefixes
-are computed once per value; stars, notes, tags and read marks once per
-change of the user's data (``Marks.revision``), never per keystroke. Each
+Everything else is a mask over the library (:mod:`tuireader.core.masks`):
+categories, dates and ID prefixes are computed once per value; stars, notes,
+tags and read marks once per change of the user's data (``Marks.revision``),
+never per keystroke. Each
 field is tested only for the candidates no heavier field matched, and
 candidates and weights are numpy arrays, so 100,000 papers stay in C.
 """
@@ -20,9 +21,8 @@ candidates and weights are numpy arrays, so 100,000 papers stay in C.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence, Set
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
 from itertools import repeat
 from operator import contains
 
@@ -41,6 +41,7 @@ from tuireader.core.evaluate import (
     Weights,
 )
 from tuireader.core.highlight import highlight_spans, terms_for
+from tuireader.core.masks import LibraryMasks
 from tuireader.core.model import Paper
 from tuireader.core.text import fold
 from tuireader.core.word_index import WordIndex
@@ -57,7 +58,6 @@ CORRECTION_SPREAD = 4
 
 
 _WORD = re.compile(r"[^\W_]{3,}")
-_VERSION = re.compile(r"v\d+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,11 +98,9 @@ class SearchIndex:
         self._keys = [fold(" ".join((paper.id, *paper.categories))) for paper in papers]
         self._abstracts = [paper.abstract for paper in papers]
         self._abstracts_readable = [paper.abstract_readable for paper in papers]
-        self._categories = [paper.categories for paper in papers]
-        self._dates = [paper.dates for paper in papers]
+        self.masks = LibraryMasks(papers, self.ids)
         self._abstract_words: WordIndex | None = None
         self._vocabulary: list[str] | None = None
-        self._masks: dict[tuple[object, ...], Found] = {}
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -198,71 +196,13 @@ class SearchIndex:
 
     def _in_notes(self, marks: Marks) -> Callable[[str, Positions], Found]:
         def found(term: str, positions: Positions) -> Found:
-            noted = self.mask(("noted", id(marks), marks.revision), marks.noted_ids)[positions]
+            noted = self.masks.of_marks("noted", marks, marks.noted_ids)[positions]
             result = np.zeros(positions.size, dtype=bool)
             for i in np.flatnonzero(noted).tolist():
                 result[i] = term in fold(marks.note_of(self.ids[positions[i]]) or "")
             return result
 
         return found
-
-    # Masks -----------------------------------------------------------------------
-
-    def mask(self, key: tuple[object, ...], paper_ids: Callable[[], Set[str]]) -> Found:
-        """Whether each paper of the library is among ``paper_ids()``, cached
-        under ``key`` (which names the data and its revision)."""
-        cached = self._masks.get(key)
-        if cached is None:
-            members = paper_ids()
-            cached = np.fromiter(map(members.__contains__, self.ids), bool, len(self.ids))
-            if len(self._masks) > 64:
-                self._masks.clear()
-            self._masks[key] = cached
-        return cached
-
-    def category_mask(self, value: str) -> Found:
-        """Papers in category ``value``, or in any of its archive (``cs``)."""
-        wanted = value.lower()
-        key = ("category", wanted)
-        cached = self._masks.get(key)
-        if cached is None:
-            cached = np.fromiter(
-                (
-                    any(c.lower() == wanted or c.lower().startswith(wanted + ".") for c in cats)
-                    for cats in self._categories
-                ),
-                bool,
-                len(self.ids),
-            )
-            self._masks[key] = cached
-        return cached
-
-    def date_mask(self, start: date | None, end: date | None) -> Found:
-        """Papers listed on a day from ``start`` to ``end`` (inclusive, open ends)."""
-        key = ("date", start, end)
-        cached = self._masks.get(key)
-        if cached is None:
-            low, high = start or date.min, end or date.max
-            cached = np.fromiter(
-                (any(low <= day <= high for day in days) for days in self._dates),
-                bool,
-                len(self.ids),
-            )
-            self._masks[key] = cached
-        return cached
-
-    def id_mask(self, value: str) -> Found:
-        prefix = _VERSION.sub("", value) if "." in value or "/" in value else value
-        key = ("id", prefix)
-        cached = self._masks.get(key)
-        if cached is None:
-            cached = np.fromiter(
-                (paper_id.lower().startswith(prefix) for paper_id in self.ids),
-                bool,
-                len(self.ids),
-            )
-            self._masks[key] = cached
-        return cached
 
     # Ranking ---------------------------------------------------------------------
 

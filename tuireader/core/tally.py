@@ -9,11 +9,20 @@ follows every keystroke without recounting 100,000 papers.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Set
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
+from dataclasses import dataclass, field
 
+import numpy as np
+import numpy.typing as npt
+
+from tuireader.core.config import SavedSearch
 from tuireader.core.library import Library
+from tuireader.core.query import QueryError
 from tuireader.core.scope import ALL, NOTED, STARRED, UNREAD, Scope
-from tuireader.core.search import Marks
+from tuireader.core.search import Marks, SearchIndex
+
+#: Watches a paper can be marked with (the bits of one integer).
+BITS = 64
 
 
 class Tally:
@@ -89,3 +98,63 @@ def sidebar_counts(
     for name, count in searches.items():
         counts[Scope("saved", name)] = count
     return counts
+
+
+@dataclass
+class SearchCounts:
+    """What the sidebar and the rows show of the saved searches: counts, and
+    which watches each paper matches (one bit per watch and paper, so that ten
+    watches matching 40,000 papers cost numpy operations, not dict entries)."""
+
+    #: Each saved search's (total, unread), by name; a broken query is left out.
+    counts: dict[str, tuple[int, int]] = field(default_factory=dict)
+    #: The watches' names, in the order of their bits.
+    watches: tuple[str, ...] = ()
+    #: Per paper of the index counted: bit k set when it matches ``watches[k]``.
+    bits: npt.NDArray[np.uint64] = field(default_factory=lambda: np.zeros(0, np.uint64))
+    #: The index's positions of the papers, by ID.
+    position: Mapping[str, int] = field(default_factory=dict)
+    _names: dict[int, tuple[str, ...]] = field(default_factory=dict, repr=False)
+
+    def watches_of(self, paper_id: str) -> tuple[str, ...]:
+        """The names of the watches the paper matches."""
+        at = self.position.get(paper_id)
+        if at is None or not self.bits.size:
+            return ()
+        bits = int(self.bits[at])
+        names = self._names.get(bits)
+        if names is None:
+            names = tuple(name for k, name in enumerate(self.watches) if bits >> k & 1)
+            self._names[bits] = names
+        return names
+
+    @property
+    def watched_count(self) -> int:
+        """How many papers match at least one watch."""
+        return int(np.count_nonzero(self.bits))
+
+
+def count_searches(
+    index: SearchIndex,
+    marks: Marks,
+    searches: Sequence[SavedSearch],
+    cancelled: Callable[[], bool] = lambda: False,
+) -> SearchCounts | None:
+    """Run every saved search over the whole library (slow at scale: call it
+    in a worker); ``None`` when cancelled. Only the first 64 watches mark rows."""
+    read = index.masks.of_marks("read", marks, marks.read_ids)
+    counts: dict[str, tuple[int, int]] = {}
+    watches: list[str] = []
+    bits = np.zeros(len(index), np.uint64)
+    for search in searches:
+        if cancelled():
+            return None
+        try:
+            positions = np.asarray(index.search(search.query, marks=marks).positions, np.intp)
+        except QueryError:
+            continue
+        counts[search.name] = (positions.size, positions.size - int(read[positions].sum()))
+        if search.watch and len(watches) < BITS:
+            bits[positions] |= np.uint64(1 << len(watches))
+            watches.append(search.name)
+    return SearchCounts(counts, tuple(watches), bits, index.position)

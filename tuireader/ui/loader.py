@@ -19,11 +19,10 @@ from tuireader.core.library import (
     load_library,
     load_progressively,
 )
-from tuireader.core.query import QueryError
 from tuireader.core.rank import Cancelled
 from tuireader.core.reader import plural
 from tuireader.core.search import SearchIndex
-from tuireader.core.tally import Tally
+from tuireader.core.tally import SearchCounts, Tally, count_searches
 from tuireader.ui.notify import say
 from tuireader.ui.watch import Watcher
 
@@ -52,7 +51,6 @@ class Loader:
         self._parse = parse
         self.loading = True
         #: (total, unread) of each saved search, by name.
-        self.search_counts: dict[str, tuple[int, int]] = {}
         #: The library snapshot whose relevance matrix is being built.
         self._building: int | None = None
         store = screen.reader.store
@@ -176,12 +174,9 @@ class Loader:
         reader.tally = tally
         self._screen.sidebar.update_counts(self._screen.counts())
 
-    def _searches_counted(
-        self, counts: dict[str, tuple[int, int]], watched: dict[str, tuple[str, ...]], revision: int
-    ) -> None:
+    def _searches_counted(self, counted: SearchCounts, revision: int) -> None:
         screen = self._screen
-        self.search_counts = counts
-        screen.reader.watched = watched
+        screen.reader.searches = counted
         screen.paper_list.refresh_marks()
         screen.sidebar.update_counts(screen.counts())
         if revision != screen.reader.store.revision:
@@ -239,28 +234,14 @@ class Loader:
     def _count_searches(self) -> None:
         worker = get_current_worker()
         reader = self._screen.reader
-        index, store = reader.index, reader.store
-        if index is None:
+        if reader.index is None:
             return
-        revision = store.revision
-        counts: dict[str, tuple[int, int]] = {}
-        watched: dict[str, list[str]] = {}
-        for search in reader.config.searches:
-            if worker.is_cancelled:
-                return
-            try:
-                positions = index.search(search.query, marks=store).positions
-            except QueryError:
-                continue
-            ids = [index.ids[i] for i in positions]
-            read = store.read_ids()
-            counts[search.name] = (len(ids), sum(1 for i in ids if i not in read))
-            if search.watch:
-                for paper_id in ids:
-                    watched.setdefault(paper_id, []).append(search.name)
-        frozen = {paper_id: tuple(names) for paper_id, names in watched.items()}
-        if not worker.is_cancelled:
-            self.call_from_thread(self._searches_counted, counts, frozen, revision)
+        revision = reader.store.revision
+        counted = count_searches(
+            reader.index, reader.store, reader.config.searches, lambda: worker.is_cancelled
+        )
+        if counted is not None and not worker.is_cancelled:
+            self.call_from_thread(self._searches_counted, counted, revision)
 
     def _index_abstracts(self, index: SearchIndex) -> None:
         """Filtering already works; this makes it fast at scale."""

@@ -178,8 +178,7 @@ class MainScreen(Actions, Screen[None]):
     def counts(self) -> dict[Scope, tuple[int, int]]:
         """(total, unread) of every entry of the sidebar."""
         reader = self.reader
-        searches = self.loader.search_counts
-        return sidebar_counts(reader.tally, reader.library, reader.store, searches)
+        return sidebar_counts(reader.tally, reader.library, reader.store, reader.searches.counts)
 
     # Rows --------------------------------------------------------------------------
 
