@@ -15,6 +15,7 @@ from tuireader.core.text import (
     clean_line,
     clean_paragraphs,
     find_urls,
+    fold,
     is_web_url,
     strip_unsafe,
 )
@@ -264,3 +265,20 @@ def test_find_urls(text: str, expected: list[str]) -> None:
 )
 def test_is_web_url(url: str, expected: bool) -> None:
     assert is_web_url(url) is expected
+
+
+@given(st.text())
+def test_fold_strips_every_combining_mark(text: str) -> None:
+    """Folding is lowercasing, compatibility decomposition and dropping each
+    character with a combining class, whatever the script."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    expected = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    assert fold(text) == expected
+
+
+def test_fold_examples() -> None:
+    assert fold("Bökman") == "bokman"
+    assert fold("NAÏVE Café") == "naive cafe"
+    assert fold("𝒪(n)") == "o(n)"
+    assert fold("αβγ") == "αβγ"  # letters stay, only their marks go
+    assert fold("ά") == "α"

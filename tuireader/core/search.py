@@ -263,8 +263,11 @@ class _ScopeKey:
 
 
 def _searched(text: str, readable_words: tuple[str, ...]) -> str:
-    """A text as searched: folded, with the words its LaTeX reads as."""
-    return fold(f"{text}\n{' '.join(readable_words)}" if readable_words else text)
+    """A text as searched: folded, with the words its LaTeX reads as (folded
+    apart: an ASCII abstract folds in one call to ``str.lower``, and its
+    readable words, often Greek, must not send all of it to the slow path)."""
+    folded = fold(text)
+    return f"{folded}\n{fold(' '.join(readable_words))}" if readable_words else folded
 
 
 def _containing(term: str, texts: Iterable[str], count: int) -> Found:
