@@ -12,6 +12,7 @@ from tuireader.core import locations
 from tuireader.core.cache import ParseCache
 from tuireader.core.config import load_config
 from tuireader.core.library import Library, LibraryError, load_library
+from tuireader.core.parallel import worker_count
 from tuireader.core.store import AnnotationStore
 
 #: Warnings shown on stderr before the rest is summarised.
@@ -54,7 +55,7 @@ def load(paths: Sequence[str], *, quiet: bool = False) -> Library:
         if os.path.isfile(path) and not os.access(path, os.R_OK):
             raise UsageError(f"cannot read {path}: permission denied")
     try:
-        library = load_library(resolved, parse=ParseCache())
+        library = load_library(resolved, ParseCache(), worker_count())
     except LibraryError as error:
         raise UsageError(str(error)) from None
     if not quiet:

@@ -7,10 +7,11 @@ on, and each of those dates still lists it.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 
 from tuireader.core.formats import ParseResult, parse_file
 from tuireader.core.model import PAPER_FIELDS, Digest, LoadWarning, Paper, parse_arxiv_id
+from tuireader.core.parallel import parse_in_order
 
 DIGEST_SUFFIXES = (".md", ".markdown", ".txt")
 
@@ -188,12 +190,15 @@ class LoadProgress:
 
 
 def load_progressively(
-    paths: Iterable[str | os.PathLike[str]], parse: Parser = parse_file
-) -> Iterator[LoadProgress]:
+    paths: Iterable[str | os.PathLike[str]], parse: Parser = parse_file, workers: int = 1
+) -> Generator[LoadProgress, None, None]:
     """Load file by file, yielding after each so a UI can show papers early.
 
     Files whose path names a date go newest first, so the top of the list (the
     newest papers) fills in first; the result does not depend on the order.
+    With a :class:`~tuireader.core.cache.ParseCache` and ``workers`` > 1,
+    uncached files are parsed in that many processes (see
+    :mod:`tuireader.core.parallel`); close the generator to stop them early.
 
     Raises :class:`LibraryError` at once for a path that does not exist.
     """
@@ -206,9 +211,10 @@ def load_progressively(
             files.append(item)
     files.sort(key=_date_in_path, reverse=True)
     yield LoadProgress(0, len(files), builder)
-    for done, path in enumerate(files, start=1):
-        builder.add(parse(path))
-        yield LoadProgress(done, len(files), builder)
+    with contextlib.closing(parse_in_order(files, parse, workers)) as results:
+        for done, result in enumerate(results, start=1):
+            builder.add(result)
+            yield LoadProgress(done, len(files), builder)
 
 
 _PATH_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)-?(0[1-9]|1[0-2])-?([0-3]\d)(?!\d)")
@@ -221,9 +227,11 @@ def _date_in_path(path: Path) -> str:
     return "".join(found[-1]) if found else ""
 
 
-def load_library(paths: Iterable[str | os.PathLike[str]], parse: Parser = parse_file) -> Library:
+def load_library(
+    paths: Iterable[str | os.PathLike[str]], parse: Parser = parse_file, workers: int = 1
+) -> Library:
     """Load every digest under ``paths`` into one library."""
     builder = LibraryBuilder()
-    for progress in load_progressively(paths, parse):
+    for progress in load_progressively(paths, parse, workers):
         builder = progress.builder
     return builder.snapshot()

@@ -4,6 +4,7 @@ load it again when digests change while the app is open."""
 
 from __future__ import annotations
 
+import contextlib
 import gc
 from collections.abc import Callable, Sequence
 from time import monotonic
@@ -19,6 +20,7 @@ from tuireader.core.library import (
     load_library,
     load_progressively,
 )
+from tuireader.core.parallel import worker_count
 from tuireader.core.rank import Cancelled
 from tuireader.core.reader import plural
 from tuireader.core.search import SearchIndex
@@ -82,17 +84,22 @@ class Loader:
         try:
             next_refresh = 0.0
             builder = None
-            for progress in load_progressively(self._paths, self._parse):
-                if worker.is_cancelled:
-                    return
-                builder = progress.builder
-                started = monotonic()
-                if progress.done == 1 or started >= next_refresh:
-                    library = builder.snapshot() if progress.done else None
-                    self.call_from_thread(self._progress, progress.done, progress.total, library)
-                    finished = monotonic()
-                    spacing = SNAPSHOT_SPACING * (finished - started)
-                    next_refresh = finished + max(SNAPSHOT_INTERVAL, spacing)
+            # Closed at once when cancelled: a pool of parsers stops with it.
+            loading = load_progressively(self._paths, self._parse, worker_count())
+            with contextlib.closing(loading):
+                for progress in loading:
+                    if worker.is_cancelled:
+                        return
+                    builder = progress.builder
+                    started = monotonic()
+                    if progress.done == 1 or started >= next_refresh:
+                        library = builder.snapshot() if progress.done else None
+                        self.call_from_thread(
+                            self._progress, progress.done, progress.total, library
+                        )
+                        finished = monotonic()
+                        spacing = SNAPSHOT_SPACING * (finished - started)
+                        next_refresh = finished + max(SNAPSHOT_INTERVAL, spacing)
             library = builder.snapshot() if builder else Library()
             index = SearchIndex(library.ordered_papers())
         except LibraryError as error:
@@ -203,7 +210,7 @@ class Loader:
         worker = get_current_worker()
         before = self._screen.reader.library
         try:
-            library = load_library(self._paths, self._parse)
+            library = load_library(self._paths, self._parse, worker_count())
         except LibraryError:
             return  # a folder went away: keep showing what was loaded
         index = SearchIndex(library.ordered_papers())

@@ -1,0 +1,152 @@
+"""Parsing on every core: files missing from the parse cache are parsed by
+worker processes, which write their cache entries; the main process loads
+those entries (marshal: cheaper than unpickling a digest) and reads every
+cached file itself (sending those to workers would cost more than it saves).
+
+Results come back in the files' order, so a load shows the newest papers
+first as before. Anything that goes wrong in a worker, up to the pool
+breaking, only means that file (or the rest) is parsed here, as without a
+pool. Workers never print (the app's screen is the terminal) and run at a
+lower priority, so the app's own process is never starved.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+import sys
+from collections.abc import Callable, Generator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing import resource_tracker
+from pathlib import Path
+
+from tuireader.core.cache import ParseCache, decode
+from tuireader.core.formats import ParseResult
+
+Parser = Callable[[Path], ParseResult]
+#: A worker's task: (cache folder, file) -> what ParseCache.refresh returns.
+Task = Callable[[str, str], tuple[bool, bytes | None]]
+
+#: The main process loads and merges what workers parse (about a quarter of
+#: the work): beyond this many workers it is the bottleneck.
+MAX_WORKERS = 4
+#: Below this many bytes to parse, starting a pool costs more than it saves.
+MIN_POOL_BYTES = 16_000_000
+#: Workers' niceness: the process that shows the papers comes first.
+WORKER_NICENESS = 5
+#: ``TUIREADER_WORKERS=1`` parses in the main process only (for comparisons).
+WORKERS_VARIABLE = "TUIREADER_WORKERS"
+
+
+def worker_count() -> int:
+    """Workers for a load: one per core this process may use, capped."""
+    configured = os.environ.get(WORKERS_VARIABLE, "")
+    if configured.isdigit():
+        return max(1, int(configured))
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_WORKERS))
+
+
+def parse_in_order(
+    files: Sequence[Path], parse: Parser, workers: int = 1, task: Task | None = None
+) -> Generator[ParseResult, None, None]:
+    """``parse`` each file, yielding results in the files' order; with a
+    :class:`ParseCache` and more than one worker, uncached files are parsed
+    in a pool when there are enough of them to pay for starting it.
+
+    ``task`` replaces the workers' job (tests make workers fail with it).
+    """
+    if workers < 2 or not isinstance(parse, ParseCache):
+        yield from map(parse, files)
+        return
+    stale = dict(parse.probably_stale(files))
+    if len(stale) < 2 or sum(stale.values()) < MIN_POOL_BYTES:
+        yield from map(parse, files)
+        return
+    yield from _pooled(files, list(stale), parse, workers, task or _refresh)
+
+
+def _pooled(
+    files: Sequence[Path], stale: list[Path], cache: ParseCache, workers: int, task: Task
+) -> Generator[ParseResult, None, None]:
+    context = multiprocessing.get_context("spawn")  # fork is unsafe with threads running
+    _start_resource_tracker()
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_quiet)
+    finished = False
+    try:
+        folder = str(cache.folder)
+        # The first file is parsed here while the workers start: it is the
+        # newest, to be shown at once.
+        futures = {path: pool.submit(task, folder, str(path)) for path in stale[1:]}
+        for path in files:
+            future = futures.pop(path, None)
+            yield cache(path) if future is None else _collected(future, path, cache)
+        finished = True
+    finally:
+        # Cancelled (the generator closed early): go at once, the workers
+        # finish the file at hand and exit; done: they are idle, wait.
+        pool.shutdown(wait=finished, cancel_futures=True)
+
+
+def _collected(
+    future: Future[tuple[bool, bytes | None]], path: Path, cache: ParseCache
+) -> ParseResult:
+    """A worker's result, or the file parsed here when the worker (or the
+    pool) failed, or the file changed meanwhile."""
+    try:
+        parsed, data = future.result()
+    except Exception:  # noqa: BLE001 - whatever failed there, parsing here is the fallback
+        return cache(path)
+    if data is not None:
+        result = decode(data)
+    else:
+        key = cache.key_of(path)
+        result = cache.read(key) if key else None
+    if result is None:
+        return cache(path)
+    if parsed:
+        cache.misses += 1
+    else:
+        cache.hits += 1
+    return result
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker (which a spawned pool needs)
+    with a real ``sys.stderr``: it is handed that stream's descriptor, and
+    the app's (Textual's capture of prints) has none, -1, which fails."""
+    try:
+        if sys.stderr is not None and sys.stderr.fileno() >= 0:
+            return
+    except (AttributeError, OSError, ValueError):
+        pass
+    captured = sys.stderr
+    with open(os.devnull, "w") as devnull:
+        sys.stderr = devnull
+        try:
+            resource_tracker.ensure_running()
+        finally:
+            sys.stderr = captured
+
+
+def _refresh(folder: str, path: str) -> tuple[bool, bytes | None]:
+    """The workers' job: parse a file into the cache, unless it is there."""
+    return ParseCache(Path(folder)).refresh(Path(path))
+
+
+def _quiet() -> None:
+    """Start a worker: nothing it might print reaches the terminal, the
+    app's process comes first, and Ctrl+C is for the main process to handle
+    (it shuts the pool down)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(AttributeError, OSError):
+        os.nice(WORKER_NICENESS)
