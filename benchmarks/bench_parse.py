@@ -7,6 +7,11 @@ Measures, on the corpus from ``generate.py`` (generated once, then reused from
   file, in MB/s (10^6 bytes) and papers/s, overall and per format. "Cold" is
   the parser's first pass in a fresh process; the files are read once
   beforehand so that the OS page cache, not the disk, serves them;
+* end to end: ``tuireader list CORPUS`` with an empty parse cache (so
+  including the cache writes and the start-up), in MB/s, with one process
+  (``TUIREADER_WORKERS=1``) and with the pool of workers, best of
+  ``--e2e-repeat`` runs each (interleaved) with the spread, the CPU time
+  the runs took (all processes), and a warm run (the cache full) for each;
 * ``load_library`` time and the peak RSS of a fresh process that only
   imports tuireader and loads the library (``ru_maxrss`` right after loading);
 * the time to build ``SearchIndex`` over the library, and RSS after it;
@@ -32,9 +37,12 @@ import gc
 import json
 import os
 import platform
+import resource
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -47,6 +55,7 @@ from measure import peak_rss_mib, summarize_ms  # noqa: E402
 
 QUERY = "diffusion segm"
 PARSE_GOAL_MB_S = 50.0
+END_TO_END_GOAL_MB_S = 80.0
 RSS_GOAL_MIB = 400.0
 
 
@@ -198,8 +207,79 @@ def time_searches(index: Any, repeat: int) -> dict[str, Any]:
     }
 
 
-def goals(parse: dict[str, Any] | None, load: dict[str, Any] | None) -> dict[str, Any]:
+def tuireader_command() -> list[str]:
+    """The installed ``tuireader`` script beside this interpreter, as a user
+    runs it (else ``python -m tuireader``)."""
+    script = Path(sys.executable).parent / "tuireader"
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "tuireader"]
+
+
+def run_list(corpus: Path, home: Path, workers: int | None) -> tuple[float, float]:
+    """One ``tuireader list`` (its output discarded): wall seconds and CPU
+    seconds of it and its children (workers included)."""
+    env = dict(os.environ)
+    for name in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"):
+        env[name] = str(home / name)
+    env.pop("TUIREADER_WORKERS", None)
+    if workers is not None:
+        env["TUIREADER_WORKERS"] = str(workers)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run(
+        [*tuireader_command(), "list", str(corpus)],
+        check=True,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def end_to_end(corpus: Path, total_bytes: int, repeat: int) -> dict[str, Any]:
+    """Cold ``tuireader list`` (empty cache) with one process and with the
+    pool, interleaved so that a busy machine hurts both alike."""
+    modes: dict[str, int | None] = {"serial": 1, "pool": None}
+    runs: dict[str, list[tuple[float, float]]] = {mode: [] for mode in modes}
+    warm: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-e2e-") as scratch:
+        for round_number in range(repeat):
+            for mode, workers in modes.items():
+                home = Path(scratch) / f"{mode}-{round_number}"
+                runs[mode].append(run_list(corpus, home, workers))
+                if round_number == repeat - 1:
+                    warm[mode] = run_list(corpus, home, workers)[0]
+                shutil.rmtree(home)
+    report: dict[str, Any] = {"command": "tuireader list CORPUS", "repeat": repeat}
+    for mode, times in runs.items():
+        walls = sorted(wall for wall, _ in times)
+        report[mode] = {
+            "best_seconds": round(walls[0], 2),
+            "spread_seconds": round(walls[-1] - walls[0], 2),
+            "best_mb_per_s": round(total_bytes / 1e6 / walls[0], 1),
+            "cpu_seconds_of_best": round(min(times)[1], 2),
+            "warm_seconds": round(warm[mode], 2),
+        }
+    report["pool_speedup"] = round(walls_best(runs["serial"]) / walls_best(runs["pool"]), 2)
+    return report
+
+
+def walls_best(times: list[tuple[float, float]]) -> float:
+    return min(wall for wall, _ in times)
+
+
+def goals(
+    parse: dict[str, Any] | None,
+    load: dict[str, Any] | None,
+    e2e: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     result: dict[str, Any] = {}
+    if e2e:
+        result["cold_end_to_end_mb_per_s"] = e2e["pool"]["best_mb_per_s"]
+        result["cold_end_to_end_goal_mb_per_s"] = END_TO_END_GOAL_MB_S
+        result["cold_end_to_end_met"] = e2e["pool"]["best_mb_per_s"] >= END_TO_END_GOAL_MB_S
     if parse:
         result["cold_parse_mb_per_s"] = parse["cold_mb_per_s"]
         result["cold_parse_goal_mb_per_s"] = PARSE_GOAL_MB_S
@@ -227,8 +307,9 @@ def main(argv: list[str] | None = None) -> int:
     add_corpus_arguments(parser)
     parser.add_argument("--parse-passes", type=int, default=3, help="first pass is cold")
     parser.add_argument("--search-repeat", type=int, default=5)
+    parser.add_argument("--e2e-repeat", type=int, default=3, help="runs per end-to-end mode")
     parser.add_argument(
-        "--only", choices=("parse", "load"), help="run one half (quicker when iterating)"
+        "--only", choices=("parse", "load", "e2e"), help="run one part (quicker when iterating)"
     )
     parser.add_argument("--child", choices=("parse", "load"), help=argparse.SUPPRESS)
     parser.add_argument("--count", type=int, default=1, help=argparse.SUPPRESS)
@@ -246,8 +327,9 @@ def main(argv: list[str] | None = None) -> int:
     corpus, corpus_summary = corpus_from(args)
     files = digest_files(corpus)
     total_bytes, warm_seconds = warm_page_cache(files)
-    parse = run_child("parse", corpus, args.parse_passes) if args.only != "load" else None
-    load = run_child("load", corpus, args.search_repeat) if args.only != "parse" else None
+    parse = run_child("parse", corpus, args.parse_passes) if args.only in (None, "parse") else None
+    load = run_child("load", corpus, args.search_repeat) if args.only in (None, "load") else None
+    e2e = end_to_end(corpus, total_bytes, args.e2e_repeat) if args.only in (None, "e2e") else None
     report = {
         "machine": {
             "python": platform.python_version(),
@@ -263,7 +345,8 @@ def main(argv: list[str] | None = None) -> int:
         },
         "parse": parse,
         "load": load,
-        "goals": goals(parse, load),
+        "end_to_end": e2e,
+        "goals": goals(parse, load, e2e),
     }
     json.dump(report, sys.stdout, indent=2, ensure_ascii=False)
     print()
