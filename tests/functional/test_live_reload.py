@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from time import monotonic
@@ -24,7 +25,9 @@ from app_helpers import (
 )
 from textual.pilot import Pilot
 
+from tuireader.core.formats import ParseResult, parse_file
 from tuireader.core.scope import Scope
+from tuireader.ui.screens.main import MainScreen
 
 NEW_DAY = """# ArXiv cs.CV --Thu, 02 Feb 2022
 ### 1.A Paper That Arrived This Morning  [ :arrow_down: ](https://arxiv.org/pdf/2202.99991.pdf)
@@ -83,6 +86,31 @@ async def test_a_growing_file_is_read_again_and_a_deleted_one_goes(folder: Path)
         await until(pilot, lambda: len(screen.reader.library) == 243 - 47, "the papers gone")
         assert len(screen.paper_list.rows) == 243 - 47
         assert not [w for w in screen.reader.library.warnings if "2022-02-02" in w.source]
+
+
+async def test_a_digest_landing_during_the_first_load_is_not_missed(folder: Path) -> None:
+    """The load found its files before this one came; the watcher may not
+    have been ready either: the look at the files after loading finds it."""
+    from tuireader.ui.app import ReaderApp
+
+    parsing, go_on = threading.Event(), threading.Event()
+
+    def slow_parse(path: Path) -> ParseResult:
+        parsing.set()
+        go_on.wait(timeout=20)
+        return parse_file(path)
+
+    async with ReaderApp([str(folder)], parse=slow_parse).run_test(size=(120, 40)) as pilot:
+        screen = pilot.app.screen
+        assert isinstance(screen, MainScreen)
+        deadline = monotonic() + 20  # not until(): it would wait for the load
+        while not parsing.is_set() and monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        assert parsing.is_set()
+        (folder / "2022-02-02-cs.CV.md").write_text(NEW_DAY)
+        go_on.set()
+        await until(pilot, lambda: len(screen.reader.library) == 242, "the new papers loaded")
+        assert any("2 new papers" in m for m in notifications(pilot))
 
 
 async def test_a_file_written_slowly_gives_no_burst_of_warnings(folder: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tuireader.core.formats import parse_file
+from tuireader.core.formats import ParseResult, parse_file
 from tuireader.core.library import (
     Library,
     LibraryBuilder,
@@ -16,6 +16,7 @@ from tuireader.core.library import (
     discover,
     load_library,
     load_progressively,
+    reload_library,
 )
 
 # One paper in both formats: the listing knows no version or authors, the API does.
@@ -229,3 +230,42 @@ def test_newest_files_load_first(samples_dir: Path) -> None:
     assert after_one_file == (newest,)
     *_, last = progress
     assert last.builder.snapshot() == load_library([samples_dir])
+
+
+def loaded_builder(paths: list[Path]) -> LibraryBuilder:
+    *_, last = load_progressively(paths)
+    return last.builder
+
+
+def test_a_reload_parses_only_new_and_changed_files_and_matches_a_fresh_load(
+    samples_dir: Path, merge_files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """A digest landing in a big archive should cost its own parse, not the
+    archive's; what the reload builds must be what a fresh start would."""
+    listing, api = merge_files
+    folder = tmp_path
+    builder = loaded_builder([folder])
+    parsed: list[Path] = []
+
+    def counting_parse(path: Path) -> ParseResult:
+        parsed.append(path)
+        return parse_file(path)
+
+    new = write(folder / "2021-03-08-cs.LG.md", LISTING_WITH_SHARED.replace("2103.000", "2103.009"))
+    builder = reload_library(builder, [folder], counting_parse)
+    assert parsed == [new]
+    assert builder.snapshot() == load_library([folder])
+
+    parsed.clear()
+    write(listing, LISTING_WITH_SHARED.replace("Only In The Listing", "Renamed In The Listing"))
+    builder = reload_library(builder, [folder], counting_parse)
+    assert parsed == [listing]
+    assert builder.snapshot().papers["2103.00002"].title == "Renamed In The Listing"
+
+    parsed.clear()
+    api.unlink()  # 2103.00001 is still listed by the listing: it stays
+    builder = reload_library(builder, [folder], counting_parse)
+    after = builder.snapshot()
+    assert parsed == []
+    assert "2103.00003" not in after.papers and "2103.00001" in after.papers
+    assert after == load_library([folder])

@@ -22,6 +22,8 @@ from tuireader.core.model import PAPER_FIELDS, Digest, LoadWarning, Paper, parse
 from tuireader.core.parallel import parse_in_order
 
 DIGEST_SUFFIXES = (".md", ".markdown", ".txt")
+#: A file's size and modification time, or None when it cannot be read.
+Stamp = tuple[int, int] | None
 
 
 class LibraryError(Exception):
@@ -74,11 +76,22 @@ class LibraryBuilder:
         self._by_date: dict[date, dict[str, None]] = {}
         self._by_category: dict[date, dict[str, dict[str, None]]] = {}
         self._warnings: list[LoadWarning] = []
+        #: Each file's result as of its stamp, for :func:`reload_library`.
+        self._files: dict[Path, tuple[Stamp, ParseResult]] = {}
 
-    def add(self, result: ParseResult) -> None:
+    def add(self, result: ParseResult, path: Path | None = None, stamp: Stamp = None) -> None:
+        """Merge a parsed file; with its ``path`` (and ``stamp`` taken before
+        it was parsed), :func:`reload_library` can reuse it later."""
         self._warnings.extend(result.warnings)
         if result.digest is not None:
             self.add_digest(result.digest)
+        if path is not None:
+            self._files[path] = (stamp, result)
+
+    def result_of(self, path: Path, stamp: Stamp) -> ParseResult | None:
+        """The file's result, if it was added and has not changed since."""
+        known = self._files.get(path)
+        return known[1] if known and stamp is not None and known[0] == stamp else None
 
     def add_digest(self, digest: Digest) -> None:
         listed = self._by_date.setdefault(digest.date, {})
@@ -203,6 +216,47 @@ def load_progressively(
     Raises :class:`LibraryError` at once for a path that does not exist.
     """
     builder = LibraryBuilder()
+    files = _digest_files(paths, builder)
+    stamps = [_stamp(path) for path in files]  # before parsing: a later change is seen
+    yield LoadProgress(0, len(files), builder)
+    with contextlib.closing(parse_in_order(files, parse, workers)) as results:
+        loaded = zip(files, stamps, results, strict=True)
+        for done, (path, stamp, result) in enumerate(loaded, start=1):
+            builder.add(result, path, stamp)
+            yield LoadProgress(done, len(files), builder)
+
+
+def reload_library(
+    previous: LibraryBuilder,
+    paths: Iterable[str | os.PathLike[str]],
+    parse: Parser = parse_file,
+    workers: int = 1,
+) -> LibraryBuilder:
+    """The digests under ``paths`` as they are now, parsing only the files
+    that are new or changed (size or time) since ``previous`` was built and
+    reusing the others' results: no cache is read for them, so a new digest
+    costs its own parse and one merge in memory. Deleted files drop out.
+    When no file came, changed or went, ``previous`` itself is returned.
+
+    Raises :class:`LibraryError` for a path that no longer exists.
+    """
+    builder = LibraryBuilder()
+    files = _digest_files(paths, builder)
+    stamps = [_stamp(path) for path in files]
+    reused = [previous.result_of(path, stamp) for path, stamp in zip(files, stamps, strict=True)]
+    stale = [path for path, result in zip(files, reused, strict=True) if result is None]
+    if not stale and files == list(previous._files):
+        return previous
+    parsed = dict(zip(stale, parse_in_order(stale, parse, workers), strict=True))
+    for path, stamp, result in zip(files, stamps, reused, strict=True):
+        builder.add(result or parsed[path], path, stamp)
+    return builder
+
+
+def _digest_files(paths: Iterable[str | os.PathLike[str]], builder: LibraryBuilder) -> list[Path]:
+    """The digest files under ``paths``, newest first by the date in their
+    path (so the top of the list fills in first); folders that cannot be read
+    become the builder's warnings."""
     files = []
     for item in discover(paths):
         if isinstance(item, LoadWarning):
@@ -210,11 +264,15 @@ def load_progressively(
         else:
             files.append(item)
     files.sort(key=_date_in_path, reverse=True)
-    yield LoadProgress(0, len(files), builder)
-    with contextlib.closing(parse_in_order(files, parse, workers)) as results:
-        for done, result in enumerate(results, start=1):
-            builder.add(result)
-            yield LoadProgress(done, len(files), builder)
+    return files
+
+
+def _stamp(path: Path) -> Stamp:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_size, status.st_mtime_ns
 
 
 _PATH_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)-?(0[1-9]|1[0-2])-?([0-3]\d)(?!\d)")

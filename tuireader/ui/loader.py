@@ -15,10 +15,11 @@ from textual.worker import get_current_worker
 
 from tuireader.core.library import (
     Library,
+    LibraryBuilder,
     LibraryError,
     Parser,
-    load_library,
     load_progressively,
+    reload_library,
 )
 from tuireader.core.parallel import worker_count
 from tuireader.core.rank import Cancelled
@@ -52,7 +53,8 @@ class Loader:
         self._paths = list(paths)
         self._parse = parse
         self.loading = True
-        #: (total, unread) of each saved search, by name.
+        #: The files of the library shown, for a reload to reuse.
+        self._files = LibraryBuilder()
         #: The library snapshot whose relevance matrix is being built.
         self._building: int | None = None
         store = screen.reader.store
@@ -60,6 +62,8 @@ class Loader:
 
     def start(self) -> None:
         self.run_in_thread(self._load, "load")
+        if self._watcher:  # from the start: a digest may land while loading
+            self._watcher.start()
 
     def stop(self) -> None:
         if self._watcher:
@@ -100,13 +104,14 @@ class Loader:
                         finished = monotonic()
                         spacing = SNAPSHOT_SPACING * (finished - started)
                         next_refresh = finished + max(SNAPSHOT_INTERVAL, spacing)
-            library = builder.snapshot() if builder else Library()
+            builder = builder or LibraryBuilder()
+            library = builder.snapshot()
             index = SearchIndex(library.ordered_papers())
         except LibraryError as error:
             self.call_from_thread(self._failed, str(error))
             return
         if not worker.is_cancelled:
-            self.call_from_thread(self._loaded, library, index)
+            self.call_from_thread(self._loaded, library, index, builder)
 
     # On the UI thread ----------------------------------------------------------------
 
@@ -118,11 +123,14 @@ class Loader:
             screen.contents_changed()
             screen.refresh_rows()
 
-    def _loaded(self, library: Library, index: SearchIndex, news: str = "") -> None:
+    def _loaded(
+        self, library: Library, index: SearchIndex, files: LibraryBuilder, news: str = ""
+    ) -> None:
         """The whole library (first load, or again after digests changed:
         ``news`` says what arrived; scope, filter and cursor stay)."""
         screen, first = self._screen, self.loading
         self.loading = False
+        self._files = files
         screen.query_one(ProgressBar).display = False
         screen.reader.set_library(library, index)
         screen.contents_changed()
@@ -132,7 +140,7 @@ class Loader:
         if news:
             say(screen.app, news, title="New digests", timeout=6)
         if first and self._watcher:
-            self._watcher.start()
+            self.reload()  # for what landed while loading (costs a look at the files)
         if library.warnings and first:
             count = plural(len(library.warnings), "loading warning")
             say(
@@ -189,10 +197,11 @@ class Loader:
         if revision != screen.reader.store.revision:
             screen.later("recount", RECOUNT_DELAY, self.count_searches)
 
-    def digests_changed(self, paths: list[str]) -> None:
-        """Digest files were added, changed or deleted (and have settled)."""
+    def digests_changed(self) -> None:
+        """Digest files were added, changed or deleted (and have settled);
+        during the first load, the reload that follows it will see them."""
         if not self.loading:
-            self.reload(paths)
+            self.reload()
 
     def data_changed(self) -> None:
         """Another tuireader (or the CLI) changed the user's data files."""
@@ -201,21 +210,25 @@ class Loader:
 
     # In workers ----------------------------------------------------------------------
 
-    def reload(self, changed: Sequence[str]) -> None:
-        """Load the library again after ``changed`` digest files changed: the
-        cache knows every other file, so only those are parsed."""
-        self.run_in_thread(lambda: self._reload(changed), "reload")
+    def reload(self) -> None:
+        """Load the library again after digest files changed: only new and
+        changed files are parsed, the others' papers are reused as loaded."""
+        self.run_in_thread(self._reload, "reload")
 
-    def _reload(self, changed: Sequence[str]) -> None:
+    def _reload(self) -> None:
         worker = get_current_worker()
         before = self._screen.reader.library
         try:
-            library = load_library(self._paths, self._parse, worker_count())
+            files = reload_library(self._files, self._paths, self._parse, worker_count())
         except LibraryError:
             return  # a folder went away: keep showing what was loaded
+        if files is self._files:
+            return
+        library = files.snapshot()
         index = SearchIndex(library.ordered_papers())
         if not worker.is_cancelled:
-            self.call_from_thread(self._loaded, library, index, what_arrived(before, library))
+            news = what_arrived(before, library)
+            self.call_from_thread(self._loaded, library, index, files, news)
 
     def after_load(self, index: SearchIndex) -> None:
         """The library is shown: count it, then make search fast at scale."""

@@ -71,7 +71,7 @@ class Watcher:
             digests = {path for path in changed if self._is_digest(path)}
             if digests:
                 _settle(digests, self._stop.is_set)
-                self._call(self._loader.digests_changed, sorted(map(str, digests)))
+                self._call(self._loader.digests_changed)
             if any(Path(os.path.realpath(path)) in self._data_files for path in changed):
                 self._call(self._loader.data_changed)
 
