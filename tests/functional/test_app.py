@@ -11,6 +11,7 @@ from pathlib import Path
 
 from app_helpers import (
     SAMPLES,
+    api_digest,
     detail_follows,
     detail_text,
     loaded,
@@ -297,16 +298,6 @@ async def test_sidebar_groups_many_dates_by_year_and_month(tmp_path: Path) -> No
         assert months == ["July", "June", "March", "January"]
         await pilot.press("left_square_bracket", "left_square_bracket")
         assert screen.reader.scope == Scope.of_day(date(2021, 7, 21))
-
-
-def api_digest(category: str, day: date, papers: list[tuple[str, str]]) -> str:
-    """A digest in the arXiv API format: ``papers`` are (ID, title)."""
-    entries = [
-        f"### {title}\n- **Arxiv ID**: http://arxiv.org/abs/{paper_id}v1\n"
-        f"- **Categories**: **{category}**\n- **Summary**: About {title.lower()}.\n"
-        for paper_id, title in papers
-    ]
-    return f"# Arxiv Papers in {category} on {day.isoformat()}\n" + "\n".join(entries)
 
 
 async def test_a_months_category_entry_lists_that_month_and_category(tmp_path: Path) -> None:
