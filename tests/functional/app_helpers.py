@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 import tomli_w
@@ -88,6 +89,16 @@ def copy_samples(target: Path) -> Path:
         copy.parent.mkdir(parents=True, exist_ok=True)
         copy.write_bytes(source.read_bytes())
     return target
+
+
+def api_digest(category: str, day: date, papers: list[tuple[str, str]]) -> str:
+    """A digest in the arXiv API format: ``papers`` are (ID, title)."""
+    entries = [
+        f"### {title}\n- **Arxiv ID**: http://arxiv.org/abs/{paper_id}v1\n"
+        f"- **Categories**: **{category}**\n- **Summary**: About {title.lower()}.\n"
+        for paper_id, title in papers
+    ]
+    return f"# Arxiv Papers in {category} on {day.isoformat()}\n" + "\n".join(entries)
 
 
 def steady_cursors(pilot: Pilot[None]) -> None:

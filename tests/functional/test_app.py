@@ -11,6 +11,7 @@ from pathlib import Path
 
 from app_helpers import (
     SAMPLES,
+    api_digest,
     detail_follows,
     detail_text,
     loaded,
@@ -297,6 +298,35 @@ async def test_sidebar_groups_many_dates_by_year_and_month(tmp_path: Path) -> No
         assert months == ["July", "June", "March", "January"]
         await pilot.press("left_square_bracket", "left_square_bracket")
         assert screen.reader.scope == Scope.of_day(date(2021, 7, 21))
+
+
+async def test_a_months_category_entry_lists_that_month_and_category(tmp_path: Path) -> None:
+    """Sixteen June days of cs.CV, cs.LG on the even ones (one cross-listing a
+    cs.CV paper) and a cs.LG day in May: June's cs.LG entry lists June's cs.LG
+    digests' papers, none of May's and no cs.CV-only one."""
+    lg_june = []
+    for n in range(1, 17):
+        day = date(2021, 6, n)
+        vision = (f"2106.{n:02d}001", f"Vision paper {n}")
+        (tmp_path / f"{day}-cs.CV.md").write_text(api_digest("cs.CV", day, [vision]))
+        if n % 2 == 0:
+            learning = [(f"2106.{n:02d}002", f"Learning paper {n}")] + ([vision] if n == 2 else [])
+            (tmp_path / f"{day}-cs.LG.md").write_text(api_digest("cs.LG", day, learning))
+            lg_june += [paper_id for paper_id, _ in learning]
+    may = date(2021, 5, 31)
+    (tmp_path / f"{may}-cs.LG.md").write_text(api_digest("cs.LG", may, [("2105.00001", "May")]))
+    june_lg = Scope.of_month(2021, 6, "cs.LG")
+    async with make_app(tmp_path).run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        node, _ = screen.sidebar._entries[june_lg]
+        assert node.parent is not None and node.parent.data == Scope.of_month(2021, 6)
+        assert str(node.label) == "cs.LG 9/9"
+        screen.sidebar.focus()
+        screen.sidebar.move_cursor(node)  # as the cursor keys would
+        await settle(pilot)
+        assert screen.reader.scope == june_lg
+        assert sorted(shown_ids(screen)) == sorted(lg_june)
+        assert len(lg_june) == 9 and "2106.02001" in lg_june
 
 
 async def test_a_damaged_annotations_file_is_moved_aside_and_named() -> None:

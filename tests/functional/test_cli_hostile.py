@@ -59,6 +59,8 @@ def output_of(*args: str) -> bytes:
         ["export", "--format", "json"],
         ["export", "--format", "markdown"],
         ["export", "--format", "bibtex"],
+        ["export", "--format", "csv"],
+        ["export", "--format", "ris"],
         ["list"],
         ["search", "title"],
         ["search", "title", "--format", "json"],

@@ -298,3 +298,33 @@ def test_configured_digests_that_are_gone_are_a_warning_not_a_failure(tmp_path: 
     assert done.returncode == 0
     assert done.stderr.startswith("tuireader: warning: cannot check IDs against your digests")
     assert saved().starred_ids() == {"2201.12944"}
+
+
+# A file of a newer format ----------------------------------------------------------
+
+NEWER = b'version = 99\nfuture = "kept"\n\n[papers."2201.12944"]\nstarred = true\nhue = 3\n'
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ("star", "2107.09652"),
+        ("star", "--remove", "2201.12944"),
+        ("note", "2107.09652", "hm"),
+        ("read", "2107.09652"),
+        ("read", "--date", "2022-01-31"),
+        ("tag", "2107.09652", "x"),
+    ],
+    ids=" ".join,
+)
+def test_a_newer_format_is_never_written(arguments: tuple[str, ...]) -> None:
+    """A newer tuireader's file holds what this one cannot read back: any
+    write refuses (exit 2, one line saying to upgrade) and touches no byte."""
+    path = locations.annotations_file()
+    path.parent.mkdir(parents=True)
+    path.write_bytes(NEWER)
+    line = assert_one_line_error(run(*arguments), 2)
+    assert "newer tuireader" in line and "upgrade" in line
+    assert path.read_bytes() == NEWER
+    written = {p.name for p in path.parent.iterdir() if p.suffix != ".lock"}
+    assert written == {path.name}  # no journal of read marks either

@@ -309,12 +309,19 @@ PROBE = textwrap.dedent(
 
 
 def test_commands_that_need_no_ranking_do_not_import_sklearn() -> None:
-    """``list`` and ``search``, and ``recommend`` when it fails early (no
-    stars), in a fresh interpreter."""
+    """``list``, ``search``, ``export``, ``show``, ``star`` and ``note``, and
+    ``recommend`` when it fails early (too few stars), in a fresh interpreter;
+    ``similar`` last, which does rank, shows the probe sees the import."""
+    paper_id = library_of().ordered_papers()[0].id
     commands = [
         ["list", str(SAMPLES)],
         ["search", "segmentation", str(SAMPLES)],
+        ["export", str(SAMPLES)],
+        ["show", paper_id, str(SAMPLES)],
+        ["star", paper_id],
+        ["note", paper_id, "a note"],
         ["recommend", "--date", NEWEST, str(SAMPLES)],
+        ["similar", paper_id, str(SAMPLES)],
     ]
     result = subprocess.run(
         [sys.executable, "-c", PROBE % repr(commands)],
@@ -327,5 +334,10 @@ def test_commands_that_need_no_ranking_do_not_import_sklearn() -> None:
     assert json.loads(result.stdout) == {
         "list": [0, False, False],
         "search": [0, False, False],
+        "export": [0, False, False],
+        "show": [0, False, False],
+        "star": [0, False, False],
+        "note": [0, False, False],
         "recommend": [1, False, False],
+        "similar": [0, True, True],
     }

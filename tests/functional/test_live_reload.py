@@ -25,6 +25,7 @@ from app_helpers import (
 )
 from textual.pilot import Pilot
 
+from tuireader.cli import reader_app
 from tuireader.core.formats import ParseResult, parse_file
 from tuireader.core.scope import Scope
 from tuireader.ui.screens.main import MainScreen
@@ -144,14 +145,23 @@ async def test_changes_made_by_another_tuireader_show_at_once(folder: Path) -> N
 
 
 async def test_no_watch_turns_it_off(folder: Path) -> None:
-    from tuireader.ui.app import ReaderApp
-
-    async with ReaderApp([str(folder)], watch=False).run_test(size=(120, 40)) as pilot:
+    """The app is built as ``tuireader --no-watch FOLDER`` builds it, so the
+    flag is what turns the watcher off."""
+    async with reader_app(["--no-watch", str(folder)]).run_test(size=(120, 40)) as pilot:
         screen = await loaded(pilot)
         (folder / "2022-02-02-cs.CV.md").write_text(NEW_DAY)
         await asyncio.sleep(2)
         await settle(pilot)
         assert len(screen.reader.library) == 240
+
+
+async def test_without_no_watch_the_cli_app_follows(folder: Path) -> None:
+    """The counterpart: the same seam without the flag watches, so the test
+    above does not pass merely because that seam never watches."""
+    async with reader_app([str(folder)]).run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        (folder / "2022-02-02-cs.CV.md").write_text(NEW_DAY)
+        await until(pilot, lambda: len(screen.reader.library) == 242, "the new papers loaded")
 
 
 def test_the_samples_folder_is_never_written(tmp_path: Path) -> None:

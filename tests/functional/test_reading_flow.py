@@ -20,6 +20,7 @@ from app_helpers import (
     visible_rows,
     write_config,
 )
+from rich.color import Color
 
 from tuireader.core.library import load_library
 from tuireader.core.scope import Scope
@@ -77,6 +78,55 @@ async def test_rows_follow_a_theme_switch() -> None:
     async with make_app().run_test(size=(120, 40)) as pilot:
         screen = await loaded(pilot)
         assert light == first_row_colours(screen) != dark
+
+
+def contrast(one: Color, other: Color) -> float:
+    """WCAG contrast ratio of two true colours (1 to 21)."""
+
+    def luminance(color: Color) -> float:
+        channels = [c / 255 for c in color.get_truecolor()]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted([luminance(one), luminance(other)], reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+async def test_read_and_unread_rows_differ_and_stay_readable_in_every_theme() -> None:
+    """Every built-in theme, light, dark and ANSI: an unread row has its ``●``
+    and a bold title, a read row neither; where the theme has true colours,
+    both titles and the marker keep at least 3:1 against the background (WCAG's
+    floor for bold text), so dimmed never means unreadable."""
+    write_config(mark_read_after=0)
+    store = AnnotationStore()
+    store.load()
+    store.mark_read([PAPERS[1].id])  # rows 1 (read) and 2 (unread), off the cursor
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        themes = sorted(pilot.app.available_themes)
+        assert {"textual-dark", "textual-light", "ansi-dark", "solarized-light"} <= set(themes)
+        true_colour_themes = 0
+        for theme in themes:
+            pilot.app.theme = theme
+            await pilot.pause()
+            rows = {}
+            for y, paper in ((1, PAPERS[1]), (2, PAPERS[2])):
+                segments = list(screen.paper_list.render_line(y))
+                (title,) = [s for s in segments if s.text.startswith(paper.title[:20])]
+                rows[y] = (segments[0], title.style)
+            (read_marker, read), (unread_marker, unread) = rows[1], rows[2]
+            assert (read_marker.text, unread_marker.text) == ("  ", " ●"), theme
+            assert unread.bold and not read.bold, theme
+            marker = unread_marker.style
+            assert marker is not None
+            background = read.bgcolor
+            if background is None or background.triplet is None:
+                continue  # ANSI colours: the terminal's palette decides
+            true_colour_themes += 1
+            for colour in (read.color, unread.color, marker.color):
+                assert colour is not None and colour.triplet is not None, theme
+                assert contrast(colour, background) >= 3, (theme, colour)
+        assert true_colour_themes >= len(themes) - 2
 
 
 async def test_no_match_offers_a_key_that_works_from_the_filter() -> None:

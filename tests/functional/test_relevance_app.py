@@ -3,6 +3,13 @@ the reason shown for a paper, too few stars, a tag's model, more like this."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
 import pytest
 from app_helpers import (
     SAMPLES,
@@ -108,3 +115,50 @@ async def test_m_lists_the_papers_most_like_this_one() -> None:
         assert shown_ids(screen)[0] == "2201.13271"
         assert len(shown_ids(screen)) == 50
         assert screen.sub_title.startswith("more like ‘Unsupervised Anomaly Detection")
+
+
+HEADLESS = textwrap.dedent(
+    """
+    import asyncio, json, sys
+    from app_helpers import loaded, make_app, settle
+
+    def imported():
+        return ["sklearn" in sys.modules, "scipy" in sys.modules]
+
+    async def main():
+        async with make_app().run_test(size=(120, 40)) as pilot:
+            screen = await loaded(pilot)
+            await pilot.press("j", "enter", "slash", *"segmentation", "enter")
+            await settle(pilot)
+            after_load = imported()
+            await pilot.press("m")
+            for _ in range(3):
+                await settle(pilot)
+            print(json.dumps({"papers": len(screen.reader.library),
+                              "after_load": after_load, "after_m": imported()}))
+
+    asyncio.run(main())
+    """
+)
+
+
+def test_loading_and_reading_do_not_import_sklearn() -> None:
+    """scikit-learn costs a second to import: the app loads it only when asked
+    to rank. A fresh interpreter, since this one has it from the tests above;
+    ``m`` at the end shows the probe sees the import when it happens."""
+    helpers = str(Path(__file__).parent)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([helpers, os.environ.get("PYTHONPATH", "")])}
+    result = subprocess.run(
+        [sys.executable, "-c", HEADLESS],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.splitlines()[-1]) == {
+        "papers": 240,
+        "after_load": [False, False],
+        "after_m": [True, True],
+    }

@@ -5,11 +5,13 @@ file from a newer tuireader."""
 from __future__ import annotations
 
 import tomllib
+from datetime import date
 from pathlib import Path
 
 import pytest
 from app_helpers import (
     SAMPLES,
+    api_digest,
     copy_samples,
     detail_follows,
     loaded,
@@ -94,6 +96,56 @@ async def test_marking_a_day_read_is_one_undo_step_and_counts_follow() -> None:
         assert any(m == "Undid: Marked 45 papers read" for m in notifications(pilot))
         await pilot.press("ctrl+r")
         assert len(on_disk().read_ids()) == 45
+
+
+async def test_bulk_read_and_unread_of_a_filtered_list_touch_only_its_papers() -> None:
+    """``R`` and ``U`` act on the rows shown, not the scope behind the filter;
+    each is one undo step, and undoing restores the marks as they were."""
+    write_config(mark_read_after=0)
+    store = AnnotationStore()
+    store.load()
+    matching = {p.id for p in PAPERS if "segmentation" in p.title.lower()}
+    outside = next(p.id for p in PAPERS if "segmentation" not in p.title.lower())
+    already = sorted(matching)[0]
+    store.mark_read([outside, already])
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("slash", *"segmentation", "enter")
+        await settle(pilot)
+        filtered = set(shown_ids(screen))
+        assert matching <= filtered and outside not in filtered
+        assert 2 < len(filtered) < 240
+        await pilot.press("R")
+        assert on_disk().read_ids() == filtered | {outside}
+        await pilot.press("U")
+        assert on_disk().read_ids() == {outside}
+        assert f"Marked {len(filtered)} papers unread" in notifications(pilot)
+        await pilot.press("u")
+        assert on_disk().read_ids() == filtered | {outside}
+        await pilot.press("u")
+        assert on_disk().read_ids() == {outside, already}
+        assert notifications(pilot)[-1] == f"Undid: Marked {len(filtered)} papers read"
+
+
+async def test_bulk_read_of_a_month_marks_each_of_its_days(tmp_path: Path) -> None:
+    """A month is a list of its own: ``R`` there marks every day of the month
+    and nothing of the others, in one undo step."""
+    write_config(mark_read_after=0)
+    folder = copy_samples(tmp_path / "digests")
+    early_july = date(2021, 7, 5)
+    extra = [("2107.00001", "Early July one"), ("2107.00002", "Early July two")]
+    (folder / f"{early_july}-cs.CV.md").write_text(api_digest("cs.CV", early_july, extra))
+    july = [*LIBRARY.by_date[date(2021, 7, 21)], *(paper_id for paper_id, _ in extra)]
+    async with make_app(folder).run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        screen.choose_scope(Scope.of_month(2021, 7))
+        await settle(pilot)
+        assert sorted(shown_ids(screen)) == sorted(july)
+        await pilot.press("R")
+        assert on_disk().read_ids() == set(july)
+        assert sidebar_label(screen, Scope("all")) == f"All papers {242 - len(july)}/242"
+        await pilot.press("u")
+        assert on_disk().read_ids() == set()
 
 
 async def test_space_goes_to_the_next_unread_paper_then_the_next_day() -> None:

@@ -255,6 +255,26 @@ def test_bibtex_year_prefers_the_published_date() -> None:
     assert fields["year"] == "2021"
 
 
+def test_bibtex_carries_tags_note_and_comment_in_their_own_fields() -> None:
+    """Reference managers read ``keywords``, ``note`` and ``annote`` apart: the
+    user's note must not land in the arXiv comment's field, nor the reverse."""
+    paper = Paper(
+        id="2201.00001",
+        title="T",
+        comment="12 pages, 50% figures",
+        dates=(date(2022, 1, 31),),
+    )
+    bare = Paper(id="2201.00002", title="U", dates=(date(2022, 1, 31),))
+    annotation = Annotation(note="Compare with\n\nours & theirs", tags=frozenset({"zeta", "alpha"}))
+    (_, _, fields), (_, _, bare_fields) = bibtex_entries(
+        to_bibtex([paper, bare], {paper.id: annotation})
+    )
+    assert fields["keywords"] == "alpha, zeta"
+    assert fields["note"] == r"Compare with ours \& theirs"
+    assert fields["annote"] == r"12 pages, 50\% figures"
+    assert not {"keywords", "note", "annote"} & set(bare_fields)
+
+
 def unescape_markdown(text: str) -> str:
     return re.sub(r"\\(.)", r"\1", text)
 
@@ -278,7 +298,16 @@ def test_markdown_of_an_api_paper_and_annotations(papers: list[Paper]) -> None:
     assert "Lucas Brynte, Georg Bökman, Axel Flinth, Fredrik Kahl" in text
     assert "arXiv:2201.13065v2" in text
     assert "Compare with ours." in text
+    assert "Tags:" not in text  # no tags, no line
     assert "> We characterize the class of image plane transformations" in text
+
+
+def test_markdown_lists_the_tags_sorted_on_a_tags_line(papers: list[Paper]) -> None:
+    """A reading list shared by tag must show the tags, one ``Tags:`` line per paper."""
+    paper = next(p for p in papers if p.id == "2201.13065")
+    text = to_markdown([paper], {paper.id: Annotation(tags=frozenset({"to-read", "survey"}))})
+    (line,) = [line for line in text.splitlines() if line.startswith("Tags:")]
+    assert line == "Tags: `survey` `to-read`"
 
 
 def test_markdown_paragraphs_stay_in_the_quote(papers: list[Paper]) -> None:

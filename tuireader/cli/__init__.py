@@ -9,10 +9,10 @@ hold the grammar.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from tuireader.cli.common import NotFound, UsageError, load, resolve_paths
 from tuireader.cli.library_commands import describe
@@ -20,7 +20,10 @@ from tuireader.cli.parsers import COMMANDS, command_parsers, reader_parser
 from tuireader.core.library import DIGEST_SUFFIXES
 from tuireader.core.store import ReadOnlyError, StoreError
 
-__all__ = ["COMMANDS", "UsageError", "describe", "load", "main", "resolve_paths"]
+if TYPE_CHECKING:
+    from tuireader.ui.app import ReaderApp
+
+__all__ = ["COMMANDS", "UsageError", "describe", "load", "main", "reader_app", "resolve_paths"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -35,7 +38,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return int(arguments.run(arguments))
         if argv and _unknown_command(argv[0]):
             raise UsageError(f"unknown command {argv[0]!r} (commands: {', '.join(COMMANDS)})")
-        return _open_reader(reader_parser().parse_args(argv))
+        reader_app(argv).run()
+        return 0
     except (UsageError, ReadOnlyError) as error:
         print(f"tuireader: {error}", file=sys.stderr)
         return 2
@@ -61,13 +65,14 @@ def _unknown_command(word: str) -> bool:
     return not (word.startswith("-") or looks_like_path or os.path.exists(word))
 
 
-def _open_reader(arguments: argparse.Namespace) -> int:
-    """Open the app; its folders are checked first so a typo fails here, fast."""
+def reader_app(argv: Sequence[str]) -> ReaderApp:
+    """The app the reader's arguments ask for, not yet running; its folders
+    are checked first so a typo fails here, fast."""
+    arguments = reader_parser().parse_args(argv)
     paths = resolve_paths(arguments.paths)
     missing = [path for path in paths if not os.path.exists(os.path.expanduser(path))]
     if missing:
         raise UsageError(f"no such file or folder: {missing[0]}")
     from tuireader.ui.app import ReaderApp
 
-    ReaderApp(paths, watch=not arguments.no_watch).run()
-    return 0
+    return ReaderApp(paths, watch=not arguments.no_watch)
