@@ -69,3 +69,26 @@ def test_similar_is_the_matrix_s(relevance: Relevance) -> None:
 def test_a_matrix_must_fit_the_papers(relevance: Relevance) -> None:
     with pytest.raises(ValueError):
         Relevance(relevance.papers[:10], relevance.matrix)
+
+
+def test_a_new_digest_updates_the_matrix_instead_of_building_it(samples_dir: Path) -> None:
+    """A digest landing in a big library should cost its own papers: rows of
+    unchanged papers are reused (in the new order), new ones are weighted
+    with the vocabulary already fitted."""
+    papers = load_library([samples_dir]).ordered_papers()
+    fresh, older = papers[:20], papers[20:]  # the newest papers arrive
+    before = Relevance(older).build()
+    after = before.updated(papers)
+    assert after is not None and len(after.matrix) == len(papers)
+    for paper in papers:
+        row = after.matrix.rows[after.position[paper.id]]
+        if paper in fresh:
+            expected = before.matrix.extend([paper_text(paper)]).rows[len(older)]
+        else:
+            expected = before.matrix.rows[before.position[paper.id]]
+        assert row.nnz and (row != expected).nnz == 0, paper.id
+    like_first = [scored.position for scored in after.similar(0, 3)]  # a new paper
+    assert len(like_first) == 3 and 0 not in like_first
+    gone = before.updated(older[50:])  # a digest deleted: nothing new to weigh
+    assert gone is not None and len(gone.matrix) == len(older) - 50
+    assert Relevance(older[:100]).build().updated(papers) is None  # mostly new: build

@@ -47,8 +47,11 @@ class Ranker:
     def build(
         self, papers: Sequence[Paper], generation: int, cancelled: Callable[[], bool]
     ) -> None:
-        """The slow step (raises ``rank.Cancelled``): the TF-IDF of every paper."""
-        relevance = Relevance(papers).build(cancelled)
+        """The TF-IDF of every paper: the slow step (raises ``rank.Cancelled``),
+        unless an earlier snapshot's can be updated (a digest or two arrived)."""
+        relevance = self._built[1].updated(papers) if self._built else None
+        if relevance is None:
+            relevance = Relevance(papers).build(cancelled)
         self._built, self._trained = (generation, relevance), None
 
     def check(self, papers: Sequence[Paper], labels: Labels) -> str | None:

@@ -23,6 +23,10 @@ from tuireader.core.latex import readable
 from tuireader.core.model import Paper
 from tuireader.core.rank import MIN_POSITIVES, Model, TextMatrix, TooFewPositives
 
+#: Past this share of new or changed papers, a library's matrix is built
+#: anew rather than extended (:meth:`Relevance.updated`).
+REBUILD_SHARE = 0.1
+
 
 class Labels(Protocol):
     """The marks relevance trains on (:class:`~tuireader.core.store.AnnotationStore` has them)."""
@@ -51,6 +55,10 @@ class Scored:
     score: float
 
 
+def _same_text(old: Paper, new: Paper) -> bool:
+    return old.title == new.title and old.abstract == new.abstract
+
+
 def paper_text(paper: Paper) -> str:
     """What a paper's TF-IDF row is made of: its title and abstract as people
     read them (LaTeX converted: "α", not "alpha" and "pm")."""
@@ -76,6 +84,27 @@ class Relevance:
         which raises :class:`~tuireader.core.rank.Cancelled`)."""
         texts = (paper_text(paper) for paper in self.papers)
         return Relevance(self.papers, TextMatrix.build(texts, cancelled))
+
+    def updated(self, papers: Sequence[Paper]) -> Relevance | None:
+        """The relevance of ``papers`` (the library after digests changed),
+        built from this one: the rows of papers whose text is unchanged are
+        reused and the others are weighted with the fitted vocabulary
+        (:meth:`TextMatrix.extend`), so a new digest costs its own papers.
+        None when more than ``REBUILD_SHARE`` of them are new or changed: the
+        vocabulary would miss too many of their words; build instead."""
+        matrix = self.matrix
+        source = np.empty(len(papers), dtype=np.int64)
+        fresh: list[str] = []
+        for row, paper in enumerate(papers):
+            known = self.position.get(paper.id)
+            if known is not None and _same_text(self.papers[known], paper):
+                source[row] = known
+            else:
+                source[row] = len(matrix) + len(fresh)
+                fresh.append(paper_text(paper))
+        if len(fresh) > REBUILD_SHARE * len(papers):
+            return None
+        return Relevance(papers, matrix.extend(fresh).take(source))
 
     @property
     def matrix(self) -> TextMatrix:
