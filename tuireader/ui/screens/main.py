@@ -8,6 +8,7 @@ loader runs the slow work in threads; the dialogs live in their own modules.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import ClassVar
 
 from textual import on
@@ -155,6 +156,13 @@ class MainScreen(Actions, Screen[None]):
     @property
     def note_editor(self) -> NoteEditor:
         return self.query_one(NoteEditor)
+
+    def editing_note(self, editing: bool) -> None:
+        """The note editor opened or closed: on a short terminal the reading
+        pane takes rows from the list, and the detail leaves the note to the
+        editor so the abstract stays in view."""
+        self.set_class(editing, "-editing-note")
+        self._show_detail(keep_scroll=True)
 
     def contents_changed(self) -> None:
         """Tags or saved searches came or went: the sidebar lists them again."""
@@ -305,6 +313,8 @@ class MainScreen(Actions, Screen[None]):
             self.detail.show(None)
             return
         marks, texts = reader.marks_of(paper.id), reader.rows.texts
+        if self.note_editor.paper_id == paper.id:
+            marks = replace(marks, note=None)  # the editor below shows it
         why = (
             reader.ranker.why(reader.position[paper.id]) if reader.rows.order == "relevance" else []
         )
