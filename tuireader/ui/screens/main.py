@@ -22,7 +22,6 @@ from textual.widgets import Footer, Header, ProgressBar
 from tuireader.core.library import Parser
 from tuireader.core.reader import Outcome, Reader, Rows, plural
 from tuireader.core.scope import ALL, Scope
-from tuireader.core.search import terms_for
 from tuireader.core.state import ReaderState, save_state
 from tuireader.core.tally import sidebar_counts
 from tuireader.ui.loader import RECOUNT_DELAY, Loader
@@ -228,8 +227,9 @@ class MainScreen(Actions, Screen[None]):
         if rows.order == "waiting" or waiting:
             self.loader.build_relevance()
         self.sub_title = reader.title()
-        terms = tuple(terms_for(rows.texts, "title"))
-        self.paper_list.show(rows.positions, max(row, 0), terms, empty=self._empty_message(rows))
+        self.paper_list.show(
+            rows.positions, max(row, 0), rows.texts, empty=self._empty_message(rows)
+        )
         self._show_status(rows)
         if not rows.positions:
             self.detail.show(None, empty="")
