@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import tomli_w
+from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.strip import Strip
 from textual.widgets import Static
@@ -61,6 +62,15 @@ def shown_ids(screen: MainScreen) -> list[str]:
 
 def detail_text(screen: MainScreen) -> str:
     return str(screen.detail.query_one("#detail-body", Static).render())
+
+
+def detail_lines(screen: MainScreen) -> list[str]:
+    """The detail pane's lines the terminal shows now: what is scrolled out
+    of view or below the pane's bottom is not there."""
+    body = screen.detail.query_one("#detail-body", Static)
+    height = screen.detail.scrollable_content_region.height
+    top = screen.detail.scroll_offset.y
+    return [strip_text(s) for s in body.render_lines(Region(0, top, body.size.width, height))]
 
 
 def status_text(screen: MainScreen) -> str:

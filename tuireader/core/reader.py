@@ -1,5 +1,6 @@
 """The reader's state, without Textual: what the list shows, where the cursor
-is, what the user changed (with undo), and how to come back to it.
+is, and how to come back to it; what the user changes (with undo) is
+:mod:`tuireader.core.changes`, which the reader builds on.
 
 The main screen only wires widgets to this object: keys call its methods,
 its results are drawn. Tests drive it directly, with a real library and a
@@ -15,8 +16,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
+from tuireader.core.changes import Changes, Outcome, plural, quoted
 from tuireader.core.config import Config
-from tuireader.core.history import Action, History
 from tuireader.core.latex import readable
 from tuireader.core.library import Library
 from tuireader.core.model import Paper
@@ -26,8 +27,11 @@ from tuireader.core.ranking import Ranker
 from tuireader.core.scope import ALL, Scope
 from tuireader.core.search import Searcher, SearchIndex
 from tuireader.core.state import ReaderState
-from tuireader.core.store import AnnotationStore, Edit, ReadOnlyError, StoreError
+from tuireader.core.store import AnnotationStore, Edit
 from tuireader.core.tally import SearchCounts, Tally
+
+#: The faces import these from here, with the reader.
+__all__ = ["Outcome", "PaperMarks", "Reader", "Rows", "plural", "quoted"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,31 +62,20 @@ class PaperMarks:
     watches: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What an action did, in one line for the user, and what went wrong."""
-
-    message: str
-    problem: str | None = None
-    changed: bool = True
-
-
-class Reader:
+class Reader(Changes):
     """One reading session over a library and the user's store."""
 
     def __init__(self, store: AnnotationStore, config: Config | None = None) -> None:
-        self.store = store
+        super().__init__(store)
         self.config = config or Config()
         self.library = Library()
         self.papers: list[Paper] = []
         self.position: dict[str, int] = {}
         self.index: SearchIndex | None = None
-        self.tally: Tally | None = None
         self.scope = ALL
         self.query = ""
         self.rows = Rows()
         self.cursor_id: str | None = None
-        self.history = History()
         #: Counts library snapshots, so rows computed from an older one are known.
         self.generation = 0
         #: Relevance: whether the list is in its order, and the model behind it.
@@ -282,34 +275,7 @@ class Reader:
         self.cursor_id = paper.id
         return paper
 
-    # Changes ---------------------------------------------------------------------
-
-    def toggle_star(self, paper: Paper) -> Outcome:
-        starred = not self.store.get(paper.id).starred
-        verb = "Starred" if starred else "Unstarred"
-        edit = Edit(paper.id, "starred", starred, title=paper.title)
-        return self._do(f"{verb} {quoted(paper.title)}", [edit])
-
-    def set_note(self, paper: Paper, text: str) -> Outcome:
-        had = self.store.get(paper.id).note
-        verb = (
-            "Deleted the note on" if not text.strip() else "Edited the note on" if had else "Noted"
-        )
-        return self._do(
-            f"{verb} {quoted(paper.title)}", [Edit(paper.id, "note", text, title=paper.title)]
-        )
-
-    def toggle_read(self, paper: Paper) -> Outcome:
-        read = not self.store.is_read(paper.id)
-        verb = "Marked read:" if read else "Marked unread:"
-        return self._do(f"{verb} {quoted(paper.title)}", [Edit(paper.id, "read", read)])
-
-    def mark_read_after_rest(self, paper: Paper) -> bool:
-        """The paper rested in the detail pane: it counts as read. Not an
-        undo step of its own (``r`` marks it unread again); True if it changed."""
-        if self.store.read_only or self.store.is_read(paper.id):
-            return False
-        return self._do("", [Edit(paper.id, "read", True)], remember=False).changed
+    # Changes to the whole list ---------------------------------------------------
 
     def mark_rows(self, read: bool) -> Outcome:
         """Mark every paper of the list read (or unread): one undo step."""
@@ -317,64 +283,6 @@ class Reader:
         word = "read" if read else "unread"
         edits = [Edit(paper_id, "read", read) for paper_id in ids]
         return self._do(f"Marked {plural(len(ids), 'paper')} {word}", edits)
-
-    def set_tags(
-        self, papers: Sequence[Paper], add: Iterable[str], remove: Iterable[str] = ()
-    ) -> Outcome:
-        """Add and remove tags on papers: one undo step."""
-        add, remove = sorted(set(add)), sorted(set(remove))
-        edits = [Edit(p.id, "tag", True, tag=t, title=p.title) for p in papers for t in add]
-        edits += [Edit(p.id, "tag", False, tag=t, title=p.title) for p in papers for t in remove]
-        what = ", ".join([*(f"+{t}" for t in add), *(f"-{t}" for t in remove)])
-        target = quoted(papers[0].title) if len(papers) == 1 else plural(len(papers), "paper")
-        return self._do(f"Tagged {target} {what}", edits)
-
-    def undo(self) -> Outcome:
-        action = self.history.to_undo()
-        if action is None:
-            return Outcome("Nothing to undo", changed=False)
-        outcome = self._apply(list(action.undo))
-        if outcome.problem != _READ_ONLY:
-            self.history.undone()
-        return replace(outcome, message=f"Undid: {action.description}")
-
-    def redo(self) -> Outcome:
-        action = self.history.to_redo()
-        if action is None:
-            return Outcome("Nothing to redo", changed=False)
-        outcome = self._apply(list(action.redo))
-        if outcome.problem != _READ_ONLY:
-            self.history.redone()
-        return replace(outcome, message=f"Redid: {action.description}")
-
-    def _do(self, description: str, edits: list[Edit], remember: bool = True) -> Outcome:
-        undo, problem = self._applied(edits)
-        if problem == _READ_ONLY:
-            return Outcome(self.store.read_only or "", problem, changed=False)
-        if not undo:
-            return Outcome("Nothing to change", problem, changed=False)
-        if remember:
-            redo = [replace(e, value=self.store.value(e.paper_id, e.field, e.tag)) for e in undo]
-            self.history.record(Action(description, tuple(undo), tuple(redo)))
-        return Outcome(description, problem)
-
-    def _apply(self, edits: list[Edit]) -> Outcome:
-        undo, problem = self._applied(edits)
-        return Outcome("", problem, changed=bool(undo))
-
-    def _applied(self, edits: list[Edit]) -> tuple[list[Edit], str | None]:
-        """Apply through the store; keep the tally in step with read marks."""
-        try:
-            undo, problem = self.store.apply(edits), None
-        except ReadOnlyError:
-            return [], _READ_ONLY
-        except StoreError as error:
-            undo, problem = error.undo, str(error)
-        if self.tally is not None:
-            for read in (True, False):  # undo holds the old value: not read, for papers now read
-                changed = [e.paper_id for e in undo if e.field == "read" and e.value is not read]
-                self.tally.marked(changed, read)
-        return undo, problem
 
     # Moving through unread papers ------------------------------------------------------
 
@@ -413,15 +321,3 @@ class Reader:
 
     def dates(self) -> tuple[date, ...]:
         return self.library.dates
-
-
-_READ_ONLY = "read-only"
-
-
-def quoted(title: str, width: int = 48) -> str:
-    """A title in quotes, cut to ``width`` characters for one-line messages."""
-    return f"‘{title if len(title) <= width else title[: width - 1].rstrip() + '…'}’"
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"

@@ -48,6 +48,7 @@ class ReadingScreen(Protocol):
     def note_editor(self) -> NoteEditor: ...
     def done(self, outcome: Outcome, quiet: bool = False) -> None: ...
     def marks_changed(self) -> None: ...
+    def editing_note(self, editing: bool) -> None: ...
     def contents_changed(self) -> None: ...
     def choose_scope(self, scope: Scope) -> None: ...
     def refresh_rows(self, keep: bool = True) -> None: ...
@@ -61,6 +62,12 @@ def _current(screen: ReadingScreen) -> Paper | None:
     if paper is None:
         screen.app.bell()
     return paper
+
+
+def _close_note(screen: ReadingScreen) -> None:
+    screen.note_editor.close()
+    screen.editing_note(False)
+    screen.paper_list.focus()
 
 
 class Actions:
@@ -106,19 +113,18 @@ class Actions:
     def action_note(self: ReadingScreen) -> None:
         if paper := _current(self):
             self.note_editor.edit(paper.id, paper.title, self.reader.store.get(paper.id).note or "")
+            self.editing_note(True)
 
     def on_note_editor_saved(self: ReadingScreen, event: NoteEditor.Saved) -> None:
         paper = self.reader.library.papers.get(event.paper_id)
-        self.note_editor.close()
-        self.paper_list.focus()
+        _close_note(self)
         if paper is not None:
             self.done(self.reader.set_note(paper, event.text))
 
     def on_note_editor_cancelled(self: ReadingScreen, event: NoteEditor.Cancelled) -> None:
         def close(discard: bool | None) -> None:
             if discard:
-                self.note_editor.close()
-                self.paper_list.focus()
+                _close_note(self)
 
         if event.changed:
             self.app.push_screen(ConfirmScreen("Discard the changes to this note?"), close)

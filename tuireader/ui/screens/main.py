@@ -8,6 +8,7 @@ loader runs the slow work in threads; the dialogs live in their own modules.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import ClassVar
 
 from textual import on
@@ -21,7 +22,6 @@ from textual.widgets import Footer, Header, ProgressBar
 from tuireader.core.library import Parser
 from tuireader.core.reader import Outcome, Reader, Rows, plural
 from tuireader.core.scope import ALL, Scope
-from tuireader.core.search import terms_for
 from tuireader.core.state import ReaderState, save_state
 from tuireader.core.tally import sidebar_counts
 from tuireader.ui.loader import RECOUNT_DELAY, Loader
@@ -156,6 +156,13 @@ class MainScreen(Actions, Screen[None]):
     def note_editor(self) -> NoteEditor:
         return self.query_one(NoteEditor)
 
+    def editing_note(self, editing: bool) -> None:
+        """The note editor opened or closed: on a short terminal the reading
+        pane takes rows from the list, and the detail leaves the note to the
+        editor so the abstract stays in view."""
+        self.set_class(editing, "-editing-note")
+        self._show_detail(keep_scroll=True)
+
     def contents_changed(self) -> None:
         """Tags or saved searches came or went: the sidebar lists them again."""
         self._show_contents()
@@ -220,8 +227,9 @@ class MainScreen(Actions, Screen[None]):
         if rows.order == "waiting" or waiting:
             self.loader.build_relevance()
         self.sub_title = reader.title()
-        terms = tuple(terms_for(rows.texts, "title"))
-        self.paper_list.show(rows.positions, max(row, 0), terms, empty=self._empty_message(rows))
+        self.paper_list.show(
+            rows.positions, max(row, 0), rows.texts, empty=self._empty_message(rows)
+        )
         self._show_status(rows)
         if not rows.positions:
             self.detail.show(None, empty="")
@@ -305,6 +313,8 @@ class MainScreen(Actions, Screen[None]):
             self.detail.show(None)
             return
         marks, texts = reader.marks_of(paper.id), reader.rows.texts
+        if self.note_editor.paper_id == paper.id:
+            marks = replace(marks, note=None)  # the editor below shows it
         why = (
             reader.ranker.why(reader.position[paper.id]) if reader.rows.order == "relevance" else []
         )

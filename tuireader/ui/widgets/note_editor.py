@@ -1,4 +1,8 @@
-"""The note editor, docked under the detail pane so the abstract stays in view."""
+"""The note editor, docked under the detail pane so the abstract stays in view.
+
+Its text area is compact (no border: the editor's own top rule frames it), so
+on a short terminal every row it gets is a row to type in.
+"""
 
 from __future__ import annotations
 
@@ -29,7 +33,7 @@ class NoteEditor(Vertical):
         border-top: hkey $primary;
         background: $surface;
         & > #note-title { text-style: bold; width: 1fr; height: 1; padding: 0 1; }
-        & > TextArea { height: 1fr; border: none; }
+        & > TextArea { height: 1fr; min-height: 3; }
         & > #note-help { color: $text-muted; height: 1; padding: 0 1; }
     }
     """
@@ -52,7 +56,7 @@ class NoteEditor(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Label("", id="note-title")
-        yield TextArea("", id="note-text", soft_wrap=True, tab_behavior="indent")
+        yield TextArea("", id="note-text", soft_wrap=True, tab_behavior="indent", compact=True)
         yield Label("Ctrl+S save · Esc cancel · an empty note is deleted", id="note-help")
 
     @property

@@ -117,9 +117,10 @@ def render_paper(
     if reason:
         text.append(f"≈ {reason}\n", style="italic cyan")
     if marks.note:
-        text.append("\n")
-        text.append("Note  ", style="bold reverse")
-        text.append("\n")
+        # On the line after the authors, label and text together: at 80×24
+        # a noted paper's abstract must still begin on screen.
+        text.append(" Note ", style="bold reverse")
+        text.append(" ")
         # The file may have been edited by hand: cleaned here too.
         _highlighted(text, strip_unsafe(marks.note), terms_for(texts, "note"), "")
         text.append("\n")

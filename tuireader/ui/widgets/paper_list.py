@@ -26,8 +26,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tuireader.core.model import Paper
+from tuireader.core.query import Text as QueryText
 from tuireader.core.reader import PaperMarks
-from tuireader.core.search import highlight_spans
+from tuireader.core.search import highlight_spans, terms_for
 from tuireader.core.text import strip_unsafe
 
 UNREAD, STAR, NOTE, WATCH = "●", "★", "✎", "◆"
@@ -120,7 +121,8 @@ class PaperList(ScrollView, can_focus=True):
         super().__init__(id=id)
         self._source = source
         self._rows: Sequence[int] = ()
-        self._terms: tuple[str, ...] = ()
+        self._title_terms: list[str] = []
+        self._author_terms: list[str] = []
         self._empty = ""
         self._row_cache: LRUCache[tuple[int, int, bool], Strip] = LRUCache(1024)
         self._styles: dict[str, Style] = {}
@@ -139,11 +141,18 @@ class PaperList(ScrollView, can_focus=True):
         return None
 
     def show(
-        self, rows: Sequence[int], cursor: int, terms: tuple[str, ...] = (), empty: str = ""
+        self,
+        rows: Sequence[int],
+        cursor: int,
+        texts: tuple[QueryText, ...] = (),
+        empty: str = "",
     ) -> None:
-        """Show new rows with the cursor on row ``cursor``; ``empty`` is what
-        to say when there are none."""
-        self._rows, self._terms, self._empty = rows, terms, strip_unsafe(empty)
+        """Show new rows with the cursor on row ``cursor``, highlighting the
+        query's ``texts`` in titles and authors; ``empty`` is what to say when
+        there are none."""
+        self._rows, self._empty = rows, strip_unsafe(empty)
+        self._title_terms = terms_for(texts, "title")
+        self._author_terms = terms_for(texts, "authors")
         self._row_cache.clear()
         self.virtual_size = Size(0, len(rows))
         self.cursor = cursor
@@ -268,12 +277,18 @@ class PaperList(ScrollView, can_focus=True):
             Segment(NOTE if marks.note else " ", self._style("mark", base)),
             Segment((WATCH if marks.watches else " ") + " ", self._style("watch", base)),
         ]
+        match = self._style("match", base)
         columns: list[Segment] = []
         if width >= WIDE_ENOUGH_FOR_COLUMNS:
             category = paper.primary_category or next(iter(paper.categories), "")
             meta = base if is_cursor else self._style("meta", base)
+            # Only the first author is searched: not "et al.".
+            first = len(paper.authors[0]) if paper.authors else 0
             columns = [
-                Segment(" " + _fit(paper.short_authors, AUTHOR_WIDTH), meta),
+                Segment(" ", meta),
+                *_matched_segments(
+                    paper.short_authors, self._author_terms, AUTHOR_WIDTH, meta, match, first
+                ),
                 Segment(" " + _fit(category, CATEGORY_WIDTH) + " ", meta),
             ]
         room = width - sum(s.cell_length for s in segments + columns)
@@ -282,8 +297,7 @@ class PaperList(ScrollView, can_focus=True):
         title = self._source.readable(paper.title)
         room_left = room - cell_len(title)
         tag_width = min(cell_len(tags) + 1, max(room_left, int(room * TAG_SHARE))) if tags else 0
-        match = self._style("match", base)
-        segments += _title_segments(title, self._terms, room - tag_width, text, match)
+        segments += _matched_segments(title, self._title_terms, room - tag_width, text, match)
         if tags:
             tag_style = base if is_cursor else self._style("tag", base)
             segments.append(Segment(_fit(" " + tags, tag_width), tag_style))
@@ -299,14 +313,21 @@ def _fit(text: str, width: int) -> str:
     return set_cell_size(text, width)
 
 
-def _title_segments(
-    title: str, terms: tuple[str, ...], width: int, style: Style, match_style: Style
+def _matched_segments(
+    value: str,
+    terms: Sequence[str],
+    width: int,
+    style: Style,
+    match_style: Style,
+    searched: int | None = None,
 ) -> list[Segment]:
-    """The title cropped to ``width`` with the filter's matches highlighted."""
-    fitted = _fit(title, max(width, 0))
+    """``value`` cropped to ``width`` with the filter's matches highlighted,
+    in its first ``searched`` characters only (the rest is ours, not the
+    paper's)."""
+    fitted = _fit(value, max(width, 0))
     segments = []
     position = 0
-    for start, end in highlight_spans(title, terms) if terms else ():
+    for start, end in highlight_spans(value[:searched], terms) if terms else ():
         if start >= len(fitted) - 1:
             break
         segments.append(Segment(fitted[position:start], style))
