@@ -21,6 +21,7 @@ from app_helpers import (
     write_config,
 )
 from rich.color import Color
+from textual import events
 
 from tuireader.core.library import load_library
 from tuireader.core.scope import Scope
@@ -59,6 +60,19 @@ async def test_escape_closes_the_note_editor_and_asks_before_discarding() -> Non
         assert not screen.note_editor.display
         await pilot.press("x")  # the next key is no longer typed into a note
         assert stored().get(PAPERS[0].id).note is None
+
+
+async def test_keys_typed_faster_than_drawn_are_saved_with_the_note() -> None:
+    """Ctrl+S is an app-level key: it must not overtake letters still
+    queued for the text area (keys sent at once, as tmux send-keys does)."""
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("n")
+        for key in [*"quick note", "ctrl+s"]:
+            pilot.app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await settle(pilot)
+        assert not screen.note_editor.display
+        assert stored().get(screen.reader.current.id).note == "quick note"  # type: ignore[union-attr]
 
 
 async def test_rows_follow_a_theme_switch() -> None:

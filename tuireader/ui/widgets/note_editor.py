@@ -80,8 +80,13 @@ class NoteEditor(Vertical):
         self.display = False
         self.paper_id = ""
 
+    # Priority keys reach the app before the letters queued ahead of them
+    # reach the text area: queue the answer behind those letters.
+
     def action_save(self) -> None:
-        self.post_message(self.Saved(self, self.paper_id, self.text_area.text))
+        self.text_area.call_later(
+            lambda: self.post_message(self.Saved(self, self.paper_id, self.text_area.text))
+        )
 
     def action_cancel(self) -> None:
-        self.post_message(self.Cancelled(self, self.changed))
+        self.text_area.call_later(lambda: self.post_message(self.Cancelled(self, self.changed)))
