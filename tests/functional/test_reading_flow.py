@@ -140,6 +140,7 @@ async def test_read_and_unread_rows_differ_and_stay_readable_in_every_theme() ->
             for colour in (read.color, unread.color, marker.color):
                 assert colour is not None and colour.triplet is not None, theme
                 assert contrast(colour, background) >= 3, (theme, colour)
+            assert contrast(read.color, background) < contrast(unread.color, background), theme  # type: ignore[arg-type]
         assert true_colour_themes >= len(themes) - 2
 
 

@@ -87,7 +87,7 @@ class PaperList(ScrollView, can_focus=True):
         }
         & > .paper-list--match { color: $text-accent; text-style: bold underline; }
         & > .paper-list--new { color: $text-accent; }
-        & > .paper-list--unread { text-style: bold; }
+        & > .paper-list--unread { color: $text; text-style: bold; }
         & > .paper-list--read { color: $text-muted; }
         & > .paper-list--mark { color: $text-warning; }
         & > .paper-list--watch { color: $text-success; }
