@@ -115,6 +115,16 @@ async def test_m_lists_the_papers_most_like_this_one() -> None:
         assert shown_ids(screen)[0] == "2201.13271"
         assert len(shown_ids(screen)) == 50
         assert screen.sub_title.startswith("more like ‘Unsupervised Anomaly Detection")
+        similar_first = shown_ids(screen)
+        await pilot.press("S")  # newest first: the library's order
+        await settle(pilot)
+        position = screen.reader.position
+        assert shown_ids(screen) == sorted(similar_first, key=position.__getitem__)
+        assert shown_ids(screen) != similar_first
+        assert screen.sub_title.endswith("· newest first")
+        await pilot.press("S")
+        await settle(pilot)
+        assert shown_ids(screen) == similar_first
 
 
 HEADLESS = textwrap.dedent(

@@ -47,7 +47,8 @@ class Rows:
     error: QueryError | None = None
     #: The library snapshot they were computed from (see Reader.generation).
     generation: int = 0
-    #: "natural", "relevance", or "waiting" (relevance asked for, not ready yet).
+    #: "natural", "relevance", "waiting" (relevance asked for, not ready yet),
+    #: or "newest" (a "more like this" list by date).
     order: str = "natural"
 
 
@@ -80,6 +81,8 @@ class Reader(Changes):
         self.generation = 0
         #: Relevance: whether the list is in its order, and the model behind it.
         self.by_relevance = False
+        #: "More like this" lists newest first instead of most similar first.
+        self.similar_newest_first = False
         self.ranker = Ranker()
         #: The saved searches' counts, and the watches each paper matches.
         self.searches = SearchCounts()
@@ -119,7 +122,11 @@ class Reader(Changes):
             name = f"more like {quoted(self.readable(self.library.papers[scope.value].title))}"
         else:
             name = scope.label
-        order = {"relevance": " · by likeness to {}", "waiting": " · learning from {}…"}
+        order = {
+            "relevance": " · by likeness to {}",
+            "waiting": " · learning from {}…",
+            "newest": " · newest first",
+        }
         return name + order.get(self.rows.order, "").format(self.ranker.label)
 
     def reason(self, paper: Paper) -> str:
@@ -217,6 +224,8 @@ class Reader(Changes):
         """The rows of ``scope`` filtered by ``query``. Pure: run it in a worker.
         A query that cannot be parsed gives the current rows and the error."""
         rows = self._filtered(scope, query)
+        if scope.kind == "similar" and self.similar_newest_first and not rows.error:
+            return replace(rows, positions=sorted(rows.positions), order="newest")
         if not self.by_relevance or scope.kind == "similar" or rows.error:
             return rows
         if not self.ranker.ready(rows.generation):

@@ -222,7 +222,12 @@ class Actions:
     # Relevance -------------------------------------------------------------------------
 
     def action_toggle_relevance(self: ReadingScreen) -> None:
-        _order_by_relevance(self, not self.reader.by_relevance)
+        reader = self.reader
+        if reader.scope.kind == "similar":  # most similar first, or newest first
+            reader.similar_newest_first = not reader.similar_newest_first
+            self.refresh_rows(keep=False)
+        else:
+            _order_by_relevance(self, not reader.by_relevance)
 
     def action_similar(self: ReadingScreen) -> None:
         if paper := _current(self):

@@ -71,7 +71,12 @@ class MainScreen(Actions, Screen[None]):
         _key("p", "open_pdf", "PDF", "Open the paper's PDF in the browser."),
         _key("y", "copy_link", "Copy link", "Copy the abstract page's URL."),
         _key("e", "export", "Export", "Export the list or the starred papers to a file."),
-        _key("S", "toggle_relevance", "Relevance", "Order the list by likeness to your stars."),
+        _key(
+            "S",
+            "toggle_relevance",
+            "Relevance",
+            "Order the list by likeness to your stars; in More like this: newest first.",
+        ),
         _key("m", "similar", "More like this", "The 50 papers most like this one."),
         _key("left_square_bracket", "step_date(1)", "Older date", "The previous (older) date."),
         _key("right_square_bracket", "step_date(-1)", "Newer date", "The next (newer) date."),
