@@ -281,3 +281,27 @@ def test_warnings_come_back_from_the_cache(
     warm, cache = cached_load([folder], cache_folder)
     assert (cache.hits, cache.misses) == (2, 0)
     assert_same_library(warm, cold)
+
+
+def test_the_words_latex_reads_as_are_shared_across_papers_after_a_warm_start(
+    tmp_path: Path,
+) -> None:
+    """A few thousand words ("±", "α") recur in every other abstract of a big
+    library: each must be one string in memory, from the parser and from the
+    cache alike."""
+    folder = tmp_path / "digests"
+    folder.mkdir()
+    for day in (1, 2):
+        papers = "".join(
+            f"### {n}.On $\\alpha$-divergence  [ :arrow_down: ](https://arxiv.org/pdf/2103.{day}{n:04d}.pdf)\n"
+            f">  We bound it by $\\pm 1$ and $\\sqrt{{T}}$.\n"
+            for n in range(1, 4)
+        )
+        (folder / f"2021-03-0{day}.md").write_text(
+            f"# ArXiv cs.LG --Mon, {day} Mar 2021\n{papers}", encoding="utf-8"
+        )
+    for library in (cached_load([folder])[0], cached_load([folder])[0]):  # cold, then warm
+        words = [w for p in library.ordered_papers() for w in p.abstract_readable]
+        assert "±" in words and len(words) > len({*words})
+        assert all(sys.intern(word) is word for word in words)
+        assert len({id(word) for word in words}) == len({*words})
