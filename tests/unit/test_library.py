@@ -251,6 +251,8 @@ def test_a_reload_parses_only_new_and_changed_files_and_matches_a_fresh_load(
         parsed.append(path)
         return parse_file(path)
 
+    assert reload_library(builder, [folder], counting_parse) is builder  # nothing changed
+    assert parsed == []
     new = write(folder / "2021-03-08-cs.LG.md", LISTING_WITH_SHARED.replace("2103.000", "2103.009"))
     builder = reload_library(builder, [folder], counting_parse)
     assert parsed == [new]
