@@ -11,11 +11,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tuireader.core.text import (
+    _UNSAFE,  # the reference is_safe must agree with
     PARAGRAPH_BREAK,
     clean_line,
     clean_paragraphs,
     find_urls,
     fold,
+    is_safe,
     is_web_url,
     strip_unsafe,
 )
@@ -210,6 +212,13 @@ def test_cleaned_text_never_holds_controls(raw: str) -> None:
     assert unsafe_characters(paragraphs, allowed="\n") == []
     assert line == " ".join(line.split())
     assert "\n\n\n" not in paragraphs
+
+
+@given(st.text(alphabet=st.sampled_from("a \n\t\x1b\x7f\x85\u00ad\u200b\u2028é𝒪")) | st.text())
+def test_is_safe_says_whether_strip_unsafe_would_change_the_text(text: str) -> None:
+    """The fast check (bytes for ASCII, isprintable else) agrees with the regex."""
+    assert is_safe(text) == (_UNSAFE.search(text) is None)
+    assert is_safe(text) == (strip_unsafe(text) == text)
 
 
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cf", "Cs", "Zl", "Zp"))))

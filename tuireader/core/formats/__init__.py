@@ -16,7 +16,7 @@ from typing import Any, BinaryIO
 from tuireader.core.formats import arxiv_api, arxiv_listing
 from tuireader.core.formats.base import DigestFormat, Lines, ParseContext
 from tuireader.core.model import Digest, LoadWarning, Paper
-from tuireader.core.text import strip_unsafe
+from tuireader.core.text import is_safe, strip_unsafe
 
 #: Bytes looked at to tell a text file from a binary one.
 _SNIFF_BYTES = 8192
@@ -94,8 +94,8 @@ def _cleaned(paper: Paper) -> Paper:
     Formats clean what they parse, but one missed field (a URL, an unknown
     field, a field added later) would put escape sequences on the user's
     screen; so every field is checked here, generically, on the way out.
-    One ``isprintable`` pass over all the paper's text decides the common
-    case; anything else is cleaned field by field, however nested.
+    One ``is_safe`` pass over all the paper's text decides the common case;
+    anything else is cleaned field by field, however nested.
     """
     values = _paper_values(paper)
     texts = [value for value in values if type(value) is str]
@@ -107,7 +107,7 @@ def _cleaned(paper: Paper) -> Paper:
                 elif type(item) is tuple:
                     texts.extend(item)  # a non-str inside fails the join: the slow path
     try:
-        if " ".join(texts).isprintable():
+        if is_safe(" ".join(texts)):
             return paper
     except TypeError:
         pass

@@ -11,9 +11,6 @@ from tuireader.core.latex.math_mode import inline_math
 from tuireader.core.latex.scanner import DOUBLE_DASH, Scan, tidy
 from tuireader.core.text import strip_unsafe
 
-#: What strip_unsafe removes from ASCII text: controls but the newline, and DEL.
-_ASCII_UNSAFE = bytes([*range(0x0A), *range(0x0B, 0x20), 0x7F])
-
 
 def has_latex(text: str) -> bool:
     """Could ``text`` hold LaTeX worth converting?
@@ -42,16 +39,7 @@ def latex_to_text(text: str) -> str:
     safe for the terminal (``strip_unsafe``), whatever macros the input used.
     """
     try:
-        # strip_unsafe, tested faster for clean ASCII (nearly every text):
-        # str.isprintable looks each character up in the Unicode database,
-        # deleting ASCII controls from the bytes is a table lookup, 3x faster.
-        # Inlined, as the checks below: this runs on every title and abstract.
-        if not text.isascii():
-            text = strip_unsafe(text)
-        else:
-            encoded = text.encode("ascii")
-            if len(encoded.translate(None, _ASCII_UNSAFE)) != len(encoded):
-                text = strip_unsafe(text)
+        text = strip_unsafe(text)  # fast for clean ASCII, nearly every text
         if len(text) > MAX_TEXT_LENGTH:
             return text
         # Every piece of the result is safe: the prose is the cleaned input,
