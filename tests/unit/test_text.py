@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from tuireader.core.text import (
     _UNSAFE,  # the reference is_safe must agree with
     PARAGRAPH_BREAK,
+    _decode,
     clean_line,
     clean_paragraphs,
     find_urls,
@@ -219,6 +220,17 @@ def test_is_safe_says_whether_strip_unsafe_would_change_the_text(text: str) -> N
     """The fast check (bytes for ASCII, isprintable else) agrees with the regex."""
     assert is_safe(text) == (_UNSAFE.search(text) is None)
     assert is_safe(text) == (strip_unsafe(text) == text)
+
+
+SPACES_AND_CONTROLS = " \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u2028\u3000a<br>é"
+
+
+@given(st.text(alphabet=st.sampled_from(SPACES_AND_CONTROLS)) | st.text())
+def test_whitespace_is_folded_as_split_and_join_would(raw: str) -> None:
+    """The short cut for text already folded gives what splitting gives."""
+    assert clean_line(raw) == " ".join(_decode(raw).split())
+    paragraphs = (" ".join(part.split()) for part in _decode(raw).split("\n"))
+    assert clean_paragraphs(raw) == PARAGRAPH_BREAK.join(p for p in paragraphs if p)
 
 
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cf", "Cs", "Zl", "Zp"))))
