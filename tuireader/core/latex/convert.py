@@ -8,6 +8,7 @@ import sys
 
 from tuireader.core.latex.limits import MAX_TEXT_LENGTH
 from tuireader.core.latex.math_mode import inline_math
+from tuireader.core.latex.memo import memoised
 from tuireader.core.latex.scanner import DOUBLE_DASH, Scan, tidy
 from tuireader.core.text import strip_unsafe
 
@@ -72,21 +73,35 @@ def readable_words(text: str) -> tuple[str, ...]:
     are interned: a few thousand distinct ones ("±", "α") recur across a
     library, and the parse cache keeps them interned (~18 MB less at 100,000
     papers)."""
-    if not has_latex(text):
+    if "$" in text:
+        parts = _dollar_parts(text)
+        if parts is not None:
+            return _words_around_math(parts)
+    elif not has_latex(text):
         return ()
-    parts = _dollar_parts(text) if "$" in text else None
-    if parts is None:
-        shown = latex_to_text(text)
-        if shown == text:
-            return ()
-        return tuple(sorted(map(sys.intern, set(shown.split()).difference(text.split()))))
-    words: set[str] = set()
+    shown = latex_to_text(text)
+    if shown == text:
+        return ()
+    return tuple(sorted(map(sys.intern, set(shown.split()).difference(text.split()))))
+
+
+def _words_around_math(parts: list[str]) -> tuple[str, ...]:
+    """The words made by each converted span (odd parts) with the word pieces
+    glued to it on either side, sorted."""
+    words: tuple[str, ...] = ()
     for k in range(1, len(parts), 2):
         before, after = parts[k - 1], parts[k + 1]
         head = "" if not before or before[-1].isspace() else before.rsplit(None, 1)[-1]
         tail = "" if not after or after[0].isspace() else after.split(None, 1)[0]
-        words.update((head + parts[k] + tail).split())
-    return tuple(sorted(map(sys.intern, words)))
+        words += _piece_words(head + parts[k] + tail)
+    return words if len(parts) == 3 else tuple(sorted(set(words)))
+
+
+@memoised("readable piece")
+def _piece_words(piece: str) -> tuple[str, ...]:
+    """The sorted, interned words of one converted span with its context:
+    memoised, as the same pieces ("𝒪(n²).", "±") recur in every library."""
+    return tuple(sorted(map(sys.intern, set(piece.split()))))
 
 
 def _dollar_parts(text: str) -> list[str] | None:
