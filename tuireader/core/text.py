@@ -56,6 +56,9 @@ _URL_TRAILING = ".,;:!?)]}'\""
 _PLACEHOLDER_LINK_TEXT = {"this https url", "this http url", "https url", "http url", "link"}
 
 
+#: Text up to this length is quicker checked and folded by the plain calls
+#: (``isprintable``, ``split``) than by the short cuts for long text.
+_SHORT = 48
 #: The unsafe characters of ASCII: controls but the newline, and DEL.
 _ASCII_UNSAFE = bytes([*range(0x0A), *range(0x0B, 0x20), 0x7F])
 
@@ -63,14 +66,15 @@ _ASCII_UNSAFE = bytes([*range(0x0A), *range(0x0B, 0x20), 0x7F])
 def is_safe(text: str) -> bool:
     """True when ``strip_unsafe`` would leave ``text`` as it is.
 
-    The check runs on every text of every paper, so it is made cheap: ASCII
-    text (nearly all) has its controls deleted from the bytes, a table lookup
-    three times faster than ``isprintable`` and exact, newlines included;
-    other text tries ``isprintable`` (every unsafe character is unprintable),
-    ten times faster than the search it saves, and again without its line
-    breaks (safe but unprintable: abstracts have them).
+    The check runs on every text of every paper, so it is made cheap: long
+    ASCII text (abstracts) has its controls deleted from the bytes, a table
+    lookup three times faster than ``isprintable`` and exact, newlines
+    included; other text tries ``isprintable`` (every unsafe character is
+    unprintable), quickest for short text and ten times faster than the
+    search it saves, and again without its line breaks (safe but
+    unprintable: abstracts have them).
     """
-    if text.isascii():
+    if len(text) > _SHORT and text.isascii():
         encoded = text.encode("ascii")
         return len(encoded.translate(None, _ASCII_UNSAFE)) == len(encoded)
     if text.isprintable() or ("\n" in text and text.replace("\n", "").isprintable()):
@@ -111,7 +115,12 @@ def _fold_line(decoded: str) -> str:
     stripped, as ``_decode`` has removed the other ASCII whitespace but the
     line break (tab and CR became spaces, the rest are controls).
     """
-    if decoded.isascii() and "\n" not in decoded and _DOUBLE_SPACE(decoded) is None:
+    if (
+        len(decoded) > _SHORT
+        and decoded.isascii()
+        and "\n" not in decoded
+        and _DOUBLE_SPACE(decoded) is None
+    ):
         return decoded.strip(" ")
     return " ".join(decoded.split())
 
