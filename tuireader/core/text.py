@@ -115,13 +115,10 @@ def _fold_line(decoded: str) -> str:
     stripped, as ``_decode`` has removed the other ASCII whitespace but the
     line break (tab and CR became spaces, the rest are controls).
     """
-    if (
-        len(decoded) > _SHORT
-        and decoded.isascii()
-        and "\n" not in decoded
-        and _DOUBLE_SPACE(decoded) is None
-    ):
-        return decoded.strip(" ")
+    if len(decoded) > _SHORT and decoded.isascii() and "\n" not in decoded:
+        stripped = decoded.strip(" ")  # a listing's abstract starts with spaces
+        if _DOUBLE_SPACE(stripped) is None:
+            return stripped
     return " ".join(decoded.split())
 
 
