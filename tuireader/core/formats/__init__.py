@@ -110,11 +110,12 @@ def _cleaned(paper: Paper) -> Paper:
 def _all_safe(paper: Paper) -> bool:
     """Whether every text of the paper is safe.
 
-    Fields typed as texts are joined in C, a third of the time of a walk in
-    Python; a value of another type fails the join, so the paper is cleaned
-    field by field. The single texts (mostly ASCII: the fast check) are
-    checked apart from the tuples' (names, readable words); other fields
-    (numbers, dates, pairs) are walked as in ``_clean_value``.
+    Fields typed as texts are joined in C, quicker than a walk in Python
+    (~3 instead of ~5.5 us a paper with the checks); a value of another type
+    fails the join, so the paper is cleaned field by field. The single texts
+    (mostly ASCII: the fast check) are checked apart from the tuples' (names,
+    readable words); other fields (numbers, dates, pairs) are walked as in
+    ``_clean_value``.
     """
     others = _other_values(paper)
     texts = [value for value in others if type(value) is str]
