@@ -12,7 +12,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from paper_fields import control_characters, texts_in
 
-from tuireader.core.formats import parse_text
+from tuireader.core.formats import _cleaned, parse_text
 from tuireader.core.model import Paper
 
 #: Pieces a hostile digest would use; mixed with random text.
@@ -94,3 +94,36 @@ def test_the_walk_sees_every_field() -> None:
     missing = [slot for slot in sorted(checked) if f"m{slot}" not in seen]
     assert missing == []
     assert "/murl" in seen and "2022-01-31" in seen
+
+
+def test_the_safety_net_cleans_every_field_a_format_left_dirty() -> None:
+    """``_cleaned`` on the way out: hostile text in every field, also of an
+    unexpected type (a tuple where a text should be, a text in a number's
+    place, text nested deeper), comes out clean."""
+    dirty = "a\x1b[2Jb\u202e\x07"
+    papers = [
+        Paper(
+            id=dirty,
+            title=dirty,
+            version=None,
+            authors=(dirty, "ok"),
+            abstract=f"{dirty}\n\n{dirty}",
+            categories=(dirty,),
+            primary_category=dirty,
+            doi=dirty,
+            comment=dirty,
+            journal=dirty,
+            published=dirty,
+            updated=dirty,
+            links=(dirty,),
+            extra=((dirty, dirty),),
+            title_readable=(dirty,),
+            abstract_readable=(dirty,),
+        ),
+        Paper(id="x", title=(dirty,), authors=((dirty,),), version=dirty),  # type: ignore[arg-type]
+        Paper(id="x", title="ok", extra=(((dirty,),),)),  # type: ignore[arg-type]
+    ]
+    for paper in papers:
+        assert_clean((_cleaned(paper),))
+    clean = Paper(id="x", title="ok", abstract="a\n\nb", authors=("Zoë",), title_readable=("α",))
+    assert _cleaned(clean) is clean

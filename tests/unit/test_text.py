@@ -11,11 +11,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tuireader.core.text import (
+    _UNSAFE,  # the reference is_safe must agree with
     PARAGRAPH_BREAK,
+    _decode,
     clean_line,
     clean_paragraphs,
     find_urls,
     fold,
+    is_safe,
     is_web_url,
     strip_unsafe,
 )
@@ -210,6 +213,24 @@ def test_cleaned_text_never_holds_controls(raw: str) -> None:
     assert unsafe_characters(paragraphs, allowed="\n") == []
     assert line == " ".join(line.split())
     assert "\n\n\n" not in paragraphs
+
+
+@given(st.text(alphabet=st.sampled_from("a \n\t\x1b\x7f\x85\u00ad\u200b\u2028é𝒪")) | st.text())
+def test_is_safe_says_whether_strip_unsafe_would_change_the_text(text: str) -> None:
+    """The fast check (bytes for ASCII, isprintable else) agrees with the regex."""
+    assert is_safe(text) == (_UNSAFE.search(text) is None)
+    assert is_safe(text) == (strip_unsafe(text) == text)
+
+
+SPACES_AND_CONTROLS = " \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u2028\u3000a<br>é"
+
+
+@given(st.text(alphabet=st.sampled_from(SPACES_AND_CONTROLS)) | st.text())
+def test_whitespace_is_folded_as_split_and_join_would(raw: str) -> None:
+    """The short cut for text already folded gives what splitting gives."""
+    assert clean_line(raw) == " ".join(_decode(raw).split())
+    paragraphs = (" ".join(part.split()) for part in _decode(raw).split("\n"))
+    assert clean_paragraphs(raw) == PARAGRAPH_BREAK.join(p for p in paragraphs if p)
 
 
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cf", "Cs", "Zl", "Zp"))))

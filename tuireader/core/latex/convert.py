@@ -8,11 +8,9 @@ import sys
 
 from tuireader.core.latex.limits import MAX_TEXT_LENGTH
 from tuireader.core.latex.math_mode import inline_math
+from tuireader.core.latex.memo import memoised
 from tuireader.core.latex.scanner import DOUBLE_DASH, Scan, tidy
 from tuireader.core.text import strip_unsafe
-
-#: What strip_unsafe removes from ASCII text: controls but the newline, and DEL.
-_ASCII_UNSAFE = bytes([*range(0x0A), *range(0x0B, 0x20), 0x7F])
 
 
 def has_latex(text: str) -> bool:
@@ -42,16 +40,7 @@ def latex_to_text(text: str) -> str:
     safe for the terminal (``strip_unsafe``), whatever macros the input used.
     """
     try:
-        # strip_unsafe, tested faster for clean ASCII (nearly every text):
-        # str.isprintable looks each character up in the Unicode database,
-        # deleting ASCII controls from the bytes is a table lookup, 3x faster.
-        # Inlined, as the checks below: this runs on every title and abstract.
-        if not text.isascii():
-            text = strip_unsafe(text)
-        else:
-            encoded = text.encode("ascii")
-            if len(encoded.translate(None, _ASCII_UNSAFE)) != len(encoded):
-                text = strip_unsafe(text)
+        text = strip_unsafe(text)  # fast for clean ASCII, nearly every text
         if len(text) > MAX_TEXT_LENGTH:
             return text
         # Every piece of the result is safe: the prose is the cleaned input,
@@ -84,21 +73,35 @@ def readable_words(text: str) -> tuple[str, ...]:
     are interned: a few thousand distinct ones ("±", "α") recur across a
     library, and the parse cache keeps them interned (~18 MB less at 100,000
     papers)."""
-    if not has_latex(text):
+    if "$" in text:
+        parts = _dollar_parts(text)
+        if parts is not None:
+            return _words_around_math(parts)
+    elif not has_latex(text):
         return ()
-    parts = _dollar_parts(text) if "$" in text else None
-    if parts is None:
-        shown = latex_to_text(text)
-        if shown == text:
-            return ()
-        return tuple(sorted(map(sys.intern, set(shown.split()).difference(text.split()))))
-    words: set[str] = set()
+    shown = latex_to_text(text)
+    if shown == text:
+        return ()
+    return tuple(sorted(map(sys.intern, set(shown.split()).difference(text.split()))))
+
+
+def _words_around_math(parts: list[str]) -> tuple[str, ...]:
+    """The words made by each converted span (odd parts) with the word pieces
+    glued to it on either side, sorted."""
+    words: tuple[str, ...] = ()
     for k in range(1, len(parts), 2):
         before, after = parts[k - 1], parts[k + 1]
         head = "" if not before or before[-1].isspace() else before.rsplit(None, 1)[-1]
         tail = "" if not after or after[0].isspace() else after.split(None, 1)[0]
-        words.update((head + parts[k] + tail).split())
-    return tuple(sorted(map(sys.intern, words)))
+        words += _piece_words(head + parts[k] + tail)
+    return words if len(parts) == 3 else tuple(sorted(set(words)))
+
+
+@memoised("readable piece")
+def _piece_words(piece: str) -> tuple[str, ...]:
+    """The sorted, interned words of one converted span with its context:
+    memoised, as the same pieces ("𝒪(n²).", "±") recur in every library."""
+    return tuple(sorted(map(sys.intern, set(piece.split()))))
 
 
 def _dollar_parts(text: str) -> list[str] | None:
