@@ -283,7 +283,7 @@ def test_warnings_come_back_from_the_cache(
     assert_same_library(warm, cold)
 
 
-def test_the_words_latex_reads_as_are_shared_across_papers_after_a_warm_start(
+def test_latex_words_and_dates_are_shared_across_papers_after_a_warm_start(
     tmp_path: Path,
 ) -> None:
     """A few thousand words ("±", "α") recur in every other abstract of a big
@@ -305,3 +305,5 @@ def test_the_words_latex_reads_as_are_shared_across_papers_after_a_warm_start(
         assert "±" in words and len(words) > len({*words})
         assert all(sys.intern(word) is word for word in words)
         assert len({id(word) for word in words}) == len({*words})
+    papers = library.ordered_papers()  # the warm one: papers of one day share their dates
+    assert len({id(paper.dates) for paper in papers}) == len({paper.dates for paper in papers})

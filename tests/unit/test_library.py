@@ -13,6 +13,7 @@ from tuireader.core.library import (
     Library,
     LibraryBuilder,
     LibraryError,
+    LoadedFiles,
     discover,
     load_library,
     load_progressively,
@@ -232,9 +233,9 @@ def test_newest_files_load_first(samples_dir: Path) -> None:
     assert last.builder.snapshot() == load_library([samples_dir])
 
 
-def loaded_builder(paths: list[Path]) -> LibraryBuilder:
+def loaded_files(paths: list[Path]) -> LoadedFiles:
     *_, last = load_progressively(paths)
-    return last.builder
+    return last.builder.files
 
 
 def test_a_reload_parses_only_new_and_changed_files_and_matches_a_fresh_load(
@@ -244,29 +245,30 @@ def test_a_reload_parses_only_new_and_changed_files_and_matches_a_fresh_load(
     archive's; what the reload builds must be what a fresh start would."""
     listing, api = merge_files
     folder = tmp_path
-    builder = loaded_builder([folder])
+    files = loaded_files([folder])
     parsed: list[Path] = []
 
     def counting_parse(path: Path) -> ParseResult:
         parsed.append(path)
         return parse_file(path)
 
-    assert reload_library(builder, [folder], counting_parse) is builder  # nothing changed
+    assert reload_library(files, [folder], counting_parse) is None  # nothing changed
     assert parsed == []
     new = write(folder / "2021-03-08-cs.LG.md", LISTING_WITH_SHARED.replace("2103.000", "2103.009"))
-    builder = reload_library(builder, [folder], counting_parse)
-    assert parsed == [new]
+    builder = reload_library(files, [folder], counting_parse)
+    assert builder is not None and parsed == [new]
     assert builder.snapshot() == load_library([folder])
 
     parsed.clear()
     write(listing, LISTING_WITH_SHARED.replace("Only In The Listing", "Renamed In The Listing"))
-    builder = reload_library(builder, [folder], counting_parse)
-    assert parsed == [listing]
+    builder = reload_library(builder.files, [folder], counting_parse)
+    assert builder is not None and parsed == [listing]
     assert builder.snapshot().papers["2103.00002"].title == "Renamed In The Listing"
 
     parsed.clear()
     api.unlink()  # 2103.00001 is still listed by the listing: it stays
-    builder = reload_library(builder, [folder], counting_parse)
+    builder = reload_library(builder.files, [folder], counting_parse)
+    assert builder is not None
     after = builder.snapshot()
     assert parsed == []
     assert "2103.00003" not in after.papers and "2103.00001" in after.papers

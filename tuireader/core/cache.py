@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import marshal
 import os
@@ -204,8 +205,15 @@ def _paper_to(paper: Paper) -> tuple[object, ...]:
 
 def _paper_from(fields: Sequence[Any]) -> Paper:
     values = list(fields)
-    values[-1] = tuple(map(date.fromordinal, values[-1]))
+    values[-1] = _dates(values[-1])
     return Paper(*values)
+
+
+@functools.lru_cache(maxsize=4096)
+def _dates(ordinals: tuple[int, ...]) -> tuple[date, ...]:
+    """A paper's dates from ordinals; the papers of one day share one tuple
+    (a library has a few hundred days: ~8 MB less at 100,000 papers)."""
+    return tuple(map(date.fromordinal, ordinals))
 
 
 _PAPER_FIELDS = tuple(Paper.__dataclass_fields__)

@@ -24,6 +24,8 @@ from tuireader.core.parallel import parse_in_order
 DIGEST_SUFFIXES = (".md", ".markdown", ".txt")
 #: A file's size and modification time, or None when it cannot be read.
 Stamp = tuple[int, int] | None
+#: Each file's parse result as of its stamp: what :func:`reload_library` reuses.
+LoadedFiles = Mapping[Path, tuple[Stamp, ParseResult]]
 
 
 class LibraryError(Exception):
@@ -88,10 +90,11 @@ class LibraryBuilder:
         if path is not None:
             self._files[path] = (stamp, result)
 
-    def result_of(self, path: Path, stamp: Stamp) -> ParseResult | None:
-        """The file's result, if it was added and has not changed since."""
-        known = self._files.get(path)
-        return known[1] if known and stamp is not None and known[0] == stamp else None
+    @property
+    def files(self) -> LoadedFiles:
+        """The files added with their path, for a later reload (keep this,
+        not the builder: its merge tables are the library's size again)."""
+        return self._files
 
     def add_digest(self, digest: Digest) -> None:
         listed = self._by_date.setdefault(digest.date, {})
@@ -227,30 +230,36 @@ def load_progressively(
 
 
 def reload_library(
-    previous: LibraryBuilder,
+    previous: LoadedFiles,
     paths: Iterable[str | os.PathLike[str]],
     parse: Parser = parse_file,
     workers: int = 1,
-) -> LibraryBuilder:
+) -> LibraryBuilder | None:
     """The digests under ``paths`` as they are now, parsing only the files
-    that are new or changed (size or time) since ``previous`` was built and
+    that are new or changed (size or time) since ``previous`` was loaded and
     reusing the others' results: no cache is read for them, so a new digest
     costs its own parse and one merge in memory. Deleted files drop out.
-    When no file came, changed or went, ``previous`` itself is returned.
+    None when no file came, changed or went.
 
     Raises :class:`LibraryError` for a path that no longer exists.
     """
     builder = LibraryBuilder()
     files = _digest_files(paths, builder)
     stamps = [_stamp(path) for path in files]
-    reused = [previous.result_of(path, stamp) for path, stamp in zip(files, stamps, strict=True)]
+    reused = [_unchanged(previous, path, stamp) for path, stamp in zip(files, stamps, strict=True)]
     stale = [path for path, result in zip(files, reused, strict=True) if result is None]
-    if not stale and files == list(previous._files):
-        return previous
+    if not stale and files == list(previous):
+        return None
     parsed = dict(zip(stale, parse_in_order(stale, parse, workers), strict=True))
     for path, stamp, result in zip(files, stamps, reused, strict=True):
         builder.add(result or parsed[path], path, stamp)
     return builder
+
+
+def _unchanged(files: LoadedFiles, path: Path, stamp: Stamp) -> ParseResult | None:
+    """The file's earlier result, if it has not changed since."""
+    known = files.get(path)
+    return known[1] if known and stamp is not None and known[0] == stamp else None
 
 
 def _digest_files(paths: Iterable[str | os.PathLike[str]], builder: LibraryBuilder) -> list[Path]:

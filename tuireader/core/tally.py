@@ -49,8 +49,12 @@ class Tally:
                 )
                 for paper_id in listed:
                     scopes[paper_id].update(pair)
+        # Papers of one day and category share their scopes: one tuple each
+        # such set, not one a paper (~10 MB at 100,000 papers).
+        shared: dict[frozenset[Scope], tuple[Scope, ...]] = {}
         for paper_id, paper_scopes in scopes.items():
-            self._scopes[paper_id] = frozen = tuple(paper_scopes)
+            key = frozenset(paper_scopes)
+            self._scopes[paper_id] = frozen = shared.setdefault(key, tuple(key))
             self.total.update(frozen)
             if paper_id not in read:
                 self.unread.update(frozen)

@@ -17,6 +17,7 @@ from tuireader.core.library import (
     Library,
     LibraryBuilder,
     LibraryError,
+    LoadedFiles,
     Parser,
     load_progressively,
     reload_library,
@@ -54,7 +55,7 @@ class Loader:
         self._parse = parse
         self.loading = True
         #: The files of the library shown, for a reload to reuse.
-        self._files = LibraryBuilder()
+        self._files: LoadedFiles = {}
         #: The library snapshot whose relevance matrix is being built.
         self._building: int | None = None
         store = screen.reader.store
@@ -111,7 +112,7 @@ class Loader:
             self.call_from_thread(self._failed, str(error))
             return
         if not worker.is_cancelled:
-            self.call_from_thread(self._loaded, library, index, builder)
+            self.call_from_thread(self._loaded, library, index, builder.files)
 
     # On the UI thread ----------------------------------------------------------------
 
@@ -124,7 +125,7 @@ class Loader:
             screen.refresh_rows()
 
     def _loaded(
-        self, library: Library, index: SearchIndex, files: LibraryBuilder, news: str = ""
+        self, library: Library, index: SearchIndex, files: LoadedFiles, news: str = ""
     ) -> None:
         """The whole library (first load, or again after digests changed:
         ``news`` says what arrived; scope, filter and cursor stay)."""
@@ -219,16 +220,16 @@ class Loader:
         worker = get_current_worker()
         before = self._screen.reader.library
         try:
-            files = reload_library(self._files, self._paths, self._parse, worker_count())
+            builder = reload_library(self._files, self._paths, self._parse, worker_count())
         except LibraryError:
             return  # a folder went away: keep showing what was loaded
-        if files is self._files:
-            return
-        library = files.snapshot()
+        if builder is None:
+            return  # nothing came, changed or went
+        library = builder.snapshot()
         index = SearchIndex(library.ordered_papers())
         if not worker.is_cancelled:
             news = what_arrived(before, library)
-            self.call_from_thread(self._loaded, library, index, files, news)
+            self.call_from_thread(self._loaded, library, index, builder.files, news)
 
     def after_load(self, index: SearchIndex) -> None:
         """The library is shown: count it, then make search fast at scale."""
