@@ -6,12 +6,13 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import NoReturn, TypeVar
 
 from tuireader.core import locations
 from tuireader.core.cache import ParseCache
 from tuireader.core.config import load_config
 from tuireader.core.library import Library, LibraryError, load_library
+from tuireader.core.model import Paper
 from tuireader.core.parallel import worker_count
 from tuireader.core.store import AnnotationStore
 
@@ -87,3 +88,23 @@ def annotation_store() -> AnnotationStore:
         if problem != store.read_only:
             warn(problem)
     return store
+
+
+Item = TypeVar("Item")
+
+
+def limited(items: Sequence[Item], limit: int) -> Sequence[Item]:
+    """The first ``limit`` of a ranking (0: all); says on stderr when some
+    are left out, so a pipe never silently gets a partial list."""
+    limit = limit or len(items)
+    if limit < len(items):
+        print(f"tuireader: showing {limit} of {len(items)}; --limit 0 for all", file=sys.stderr)
+    return items[:limit]
+
+
+def find_paper(library: Library, text: str) -> Paper:
+    """The paper an ID, versioned ID or URL names; NotFound otherwise."""
+    paper = library.find(text)
+    if paper is None:
+        raise NotFound(f"no paper {text} in the library")
+    return paper

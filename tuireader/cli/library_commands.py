@@ -6,7 +6,7 @@ import argparse
 import sys
 from dataclasses import replace
 
-from tuireader.cli.common import NotFound, annotation_store, load
+from tuireader.cli.common import NotFound, annotation_store, find_paper, limited, load
 from tuireader.cli.filters import (
     check_query,
     filtered,
@@ -55,10 +55,7 @@ def run_search(arguments: argparse.Namespace) -> int:
     positions = search(index, arguments.query, scope, store)
     if not positions:
         raise NotFound(f"no paper matches {arguments.query!r}")
-    limit = arguments.limit or len(positions)
-    if limit < len(positions):
-        print(f"tuireader: showing {limit} of {len(positions)}; --limit 0 for all", file=sys.stderr)
-    papers = [library.papers[index.ids[i]] for i in positions[:limit]]
+    papers = [library.papers[index.ids[i]] for i in limited(positions, arguments.limit)]
     if arguments.format == "json":
         sys.stdout.write(export.to_json(papers, store.all(), store.read_ids()))
     else:
@@ -70,9 +67,7 @@ def run_search(arguments: argparse.Namespace) -> int:
 
 def run_show(arguments: argparse.Namespace) -> int:
     library = load(arguments.paths, quiet=arguments.quiet)
-    paper = library.find(arguments.id)
-    if paper is None:
-        raise NotFound(f"no paper {arguments.id} in the library")
+    paper = find_paper(library, arguments.id)
     sys.stdout.write(describe(paper))
     return 0
 

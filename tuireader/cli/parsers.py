@@ -84,6 +84,14 @@ def _limit(text: str) -> int:
     return int(text)
 
 
+def _add_ranked_output(parser: argparse.ArgumentParser) -> None:
+    """How many of a ranking to print, and how (search, recommend, similar)."""
+    parser.add_argument(
+        "-n", "--limit", type=_limit, default=20, help="at most N (default: 20; 0: all)"
+    )
+    parser.add_argument("-f", "--format", choices=("text", "json"), default="text")
+
+
 def _add_paths(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "paths",
@@ -139,10 +147,7 @@ def command_parsers() -> dict[str, argparse.ArgumentParser]:
 
     search_parser = commands.add_parser("search", help="rank papers against a query")
     search_parser.add_argument("query", help='words to find; "quote" a phrase')
-    search_parser.add_argument(
-        "-n", "--limit", type=_limit, default=20, help="at most N (default: 20; 0: all)"
-    )
-    search_parser.add_argument("-f", "--format", choices=("text", "json"), default="text")
+    _add_ranked_output(search_parser)
     add_filter_options(search_parser, query=False)
     _add_paths(search_parser)
     search_parser.set_defaults(run=run_search)
@@ -172,10 +177,7 @@ def command_parsers() -> dict[str, argparse.ArgumentParser]:
     recommend_parser.add_argument(
         "--tag", metavar="NAME", help="learn from the papers with this tag, not the starred ones"
     )
-    recommend_parser.add_argument(
-        "-n", "--limit", type=_limit, default=20, help="at most N (default: 20; 0: all)"
-    )
-    recommend_parser.add_argument("-f", "--format", choices=("text", "json"), default="text")
+    _add_ranked_output(recommend_parser)
     _add_paths(recommend_parser)
     recommend_parser.set_defaults(run=run_recommend)
 
@@ -188,10 +190,7 @@ def command_parsers() -> dict[str, argparse.ArgumentParser]:
         "no paper alike, 2 bad arguments.",
     )
     similar_parser.add_argument("id", help="arXiv ID, with or without version, or its URL")
-    similar_parser.add_argument(
-        "-n", "--limit", type=_limit, default=20, help="at most N (default: 20; 0: all)"
-    )
-    similar_parser.add_argument("-f", "--format", choices=("text", "json"), default="text")
+    _add_ranked_output(similar_parser)
     _add_paths(similar_parser)
     similar_parser.set_defaults(run=run_similar)
 

@@ -13,12 +13,12 @@ import json
 import sys
 from datetime import date
 
-from tuireader.cli.common import NotFound, annotation_store, load
+from tuireader.cli.common import NotFound, annotation_store, find_paper, limited, load
 from tuireader.cli.filters import Filters, checked_category, checked_tag, listed_on, select
 from tuireader.core.export import paper_record
 from tuireader.core.library import Library
 from tuireader.core.rank import TooFewPositives
-from tuireader.core.relevance import Relevance, Scored
+from tuireader.core.relevance import Relevance
 from tuireader.core.store import AnnotationStore
 
 #: Terms given as the reason for a recommendation.
@@ -41,7 +41,7 @@ def run_recommend(arguments: argparse.Namespace) -> int:
         raise NotFound("no papers to rank: every candidate is one you trained on")
     relevance = relevance.build()
     model = relevance.train(positives)
-    ranked = _shown(relevance.rank(model, candidates), arguments.limit)
+    ranked = limited(relevance.rank(model, candidates), arguments.limit)
     day: date | None = arguments.date
     if arguments.format == "json":
         records = []
@@ -62,14 +62,12 @@ def run_recommend(arguments: argparse.Namespace) -> int:
 
 def run_similar(arguments: argparse.Namespace) -> int:
     library = load(arguments.paths, quiet=arguments.quiet)
-    paper = library.find(arguments.id)
-    if paper is None:
-        raise NotFound(f"no paper {arguments.id} in the library")
+    paper = find_paper(library, arguments.id)
     relevance = Relevance(library.ordered_papers()).build()
-    found = relevance.similar(relevance.position[paper.id])
-    if not found:
+    alike = relevance.similar(relevance.position[paper.id])
+    if not alike:
         raise NotFound(f"no paper shares a term with {paper.id}")
-    found = _shown(found, arguments.limit)
+    found = limited(alike, arguments.limit)
     if arguments.format == "json":
         store = annotation_store()
         records = []
@@ -124,11 +122,3 @@ def _too_few(
     if elsewhere <= 0:
         return str(error)
     return f"{error}; {elsewhere} more {'are' if elsewhere != 1 else 'is'} not in these digests"
-
-
-def _shown(ranked: list[Scored], limit: int) -> list[Scored]:
-    """The first ``limit`` (0: all); says on stderr when some are left out."""
-    limit = limit or len(ranked)
-    if limit < len(ranked):
-        print(f"tuireader: showing {limit} of {len(ranked)}; --limit 0 for all", file=sys.stderr)
-    return ranked[:limit]
