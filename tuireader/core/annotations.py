@@ -61,8 +61,6 @@ class Annotation:
 #: An entry is kept in the file while any of these is set (the title alone is not).
 _KEPT = ("starred", "starred_at", "note", "note_at", "tags", "tags_at", "unknown")
 
-#: The scalar fields a user changes: each has a value and a ``NAME_at`` time.
-SCALAR_FIELDS: dict[str, type] = {"starred": bool, "note": str}
 #: The keys of a paper's table, in the order written, and their TOML types.
 TABLE_KEYS: dict[str, type] = {
     "title": str,

@@ -120,12 +120,6 @@ class SearchIndex:
     def abstracts_indexed(self) -> bool:
         return self._abstract_words is not None
 
-    def positions_of(self, paper_ids: Iterable[str]) -> Positions:
-        """The positions of the papers (those in the library), sorted."""
-        position = self.position
-        found = [position[i] for i in paper_ids if i in position]
-        return np.sort(np.asarray(found, dtype=np.intp))
-
     def search(
         self, query: str, scope: Sequence[int] | None = None, marks: Marks | None = None
     ) -> SearchResult:

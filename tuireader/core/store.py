@@ -190,9 +190,6 @@ class AnnotationStore:
         """Every tag in use, sorted (for completion and the sidebar)."""
         return sorted(self._tagged)
 
-    def tagged_ids(self) -> Set[str]:
-        return {paper for papers in self._tagged.values() for paper in papers}
-
     @property
     def pending(self) -> int:
         """How many changes are shown but not yet saved."""
