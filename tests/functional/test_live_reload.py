@@ -90,25 +90,39 @@ async def test_a_growing_file_is_read_again_and_a_deleted_one_goes(folder: Path)
 
 
 async def test_a_digest_landing_during_the_first_load_is_not_missed(folder: Path) -> None:
-    """The load found its files before this one came; the watcher may not
-    have been ready either: the look at the files after loading finds it."""
+    """The load found its files before this one came, and the watcher's news
+    of it arrives while the load still runs (a reload then would race it):
+    the look at the files after loading must find it."""
     from tuireader.ui.app import ReaderApp
 
-    parsing, go_on = threading.Event(), threading.Event()
+    parsing, go_on, reported = threading.Event(), threading.Event(), threading.Event()
 
     def slow_parse(path: Path) -> ParseResult:
         parsing.set()
         go_on.wait(timeout=20)
         return parse_file(path)
 
+    async def wait_for(event: threading.Event) -> None:  # not until(): it waits for the load
+        deadline = monotonic() + 20
+        while not event.is_set() and monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        assert event.is_set()
+
     async with ReaderApp([str(folder)], parse=slow_parse).run_test(size=(120, 40)) as pilot:
         screen = pilot.app.screen
         assert isinstance(screen, MainScreen)
-        deadline = monotonic() + 20  # not until(): it would wait for the load
-        while not parsing.is_set() and monotonic() < deadline:
-            await asyncio.sleep(0.01)
-        assert parsing.is_set()
+        loader = screen.loader
+        heard = loader.digests_changed
+
+        def digests_changed() -> None:  # the real one, and a sign that it ran
+            heard()
+            reported.set()
+
+        loader.digests_changed = digests_changed  # type: ignore[method-assign]
+        await wait_for(parsing)
         (folder / "2022-02-02-cs.CV.md").write_text(NEW_DAY)
+        await wait_for(reported)
+        assert loader.loading  # the news came during the load
         go_on.set()
         await until(pilot, lambda: len(screen.reader.library) == 242, "the new papers loaded")
         assert any("2 new papers" in m for m in notifications(pilot))
