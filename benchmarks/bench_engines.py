@@ -132,7 +132,7 @@ def load_papers(corpus: Path, cache: Path) -> tuple[list[Any], float]:
 
 def fields_of(papers: Sequence[Any]) -> Iterator[tuple[int, str, str, str, str, str]]:
     """(position, id, title, authors, keys, abstract): the strings SearchIndex searches."""
-    from tuireader.core.search import _searched
+    from tuireader.core.search_columns import searched as _searched
     from tuireader.core.text import fold
 
     for position, paper in enumerate(papers):

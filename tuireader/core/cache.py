@@ -180,7 +180,7 @@ def _is_fresh(data: bytes, key: Key) -> bool:
 def _digest_to(digest: Digest | None) -> tuple[object, ...] | None:
     if digest is None:
         return None
-    papers = tuple(_paper_to(paper) for paper in digest.papers)
+    papers = tuple(paper_record(paper) for paper in digest.papers)
     return (digest.date.toordinal(), digest.category, digest.source, digest.format, papers)
 
 
@@ -193,17 +193,23 @@ def _digest_from(data: Sequence[Any] | None) -> Digest | None:
     if not all(isinstance(text, str) for text in (category, source, digest_format)):
         raise TypeError("not a digest entry")
     return Digest(
-        date.fromordinal(day), category, source, digest_format, tuple(map(_paper_from, papers))
+        date.fromordinal(day),
+        category,
+        source,
+        digest_format,
+        tuple(map(paper_from_record, papers)),
     )
 
 
-def _paper_to(paper: Paper) -> tuple[object, ...]:
+def paper_record(paper: Paper) -> tuple[Any, ...]:
+    """A paper as plain values for marshal (dates as ordinals), fields in order."""
     fields = [getattr(paper, name) for name in _PAPER_FIELDS]
     fields[-1] = tuple(day.toordinal() for day in paper.dates)
     return tuple(fields)
 
 
-def _paper_from(fields: Sequence[Any]) -> Paper:
+def paper_from_record(fields: Sequence[Any]) -> Paper:
+    """The paper :func:`paper_record` gave (a wrong shape raises)."""
     values = list(fields)
     values[-1] = _dates(values[-1])
     return Paper(*values)

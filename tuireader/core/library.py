@@ -11,7 +11,7 @@ import contextlib
 import dataclasses
 import os
 import re
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -44,6 +44,9 @@ class Library:
     #: Per date, the papers each category's digest listed (a cross-listed
     #: paper under every category that listed it).
     by_category: Mapping[date, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
+    #: The papers in ``ordered_ids`` order, when kept apart from ``papers``
+    #: (a mapped library file decodes each when it is read).
+    rows: Sequence[Paper] | None = None
 
     @property
     def dates(self) -> tuple[date, ...]:
@@ -58,7 +61,9 @@ class Library:
     def __len__(self) -> int:
         return len(self.papers)
 
-    def ordered_papers(self) -> list[Paper]:
+    def ordered_papers(self) -> Sequence[Paper]:
+        if self.rows is not None:
+            return self.rows
         return [self.papers[paper_id] for paper_id in self.ordered_ids]
 
     def papers_on(self, day: date) -> list[Paper]:
@@ -220,7 +225,7 @@ def load_progressively(
     """
     builder = LibraryBuilder()
     files = _digest_files(paths, builder)
-    stamps = [_stamp(path) for path in files]  # before parsing: a later change is seen
+    stamps = [stamp_of(path) for path in files]  # before parsing: a later change is seen
     yield LoadProgress(0, len(files), builder)
     with contextlib.closing(parse_in_order(files, parse, workers)) as results:
         loaded = zip(files, stamps, results, strict=True)
@@ -245,7 +250,7 @@ def reload_library(
     """
     builder = LibraryBuilder()
     files = _digest_files(paths, builder)
-    stamps = [_stamp(path) for path in files]
+    stamps = [stamp_of(path) for path in files]
     reused = [_unchanged(previous, path, stamp) for path, stamp in zip(files, stamps, strict=True)]
     stale = [path for path, result in zip(files, reused, strict=True) if result is None]
     if not stale and files == list(previous):
@@ -276,7 +281,8 @@ def _digest_files(paths: Iterable[str | os.PathLike[str]], builder: LibraryBuild
     return files
 
 
-def _stamp(path: Path) -> Stamp:
+def stamp_of(path: Path) -> Stamp:
+    """A file's size and modification time (None when it cannot be looked at)."""
     try:
         status = path.stat()
     except OSError:

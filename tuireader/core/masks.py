@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence, Set
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -28,15 +29,27 @@ _VERSION = re.compile(r"v\d+$", re.IGNORECASE)
 Flat = tuple[npt.NDArray[np.int64], npt.NDArray[np.intp]]
 
 
+@dataclass(frozen=True)
+class Tables:
+    """Every (category, paper) and (day, paper) pair, flat: category codes
+    index ``names``, days are ordinals, owners are positions."""
+
+    names: list[str]
+    categories: Flat
+    days: Flat
+
+
 class LibraryMasks:
     """Masks over ``papers`` (in library order), each built when first asked for."""
 
-    def __init__(self, papers: Sequence[Paper], ids: Sequence[str]) -> None:
+    def __init__(
+        self, papers: Sequence[Paper], ids: Sequence[str], tables: Tables | None = None
+    ) -> None:
         self._papers = papers
         self._ids = ids
         self._cache: dict[tuple[object, ...], Found] = {}
-        self._categories: tuple[list[str], Flat] | None = None
-        self._days: Flat | None = None
+        self._categories = (tables.names, tables.categories) if tables else None
+        self._days = tables.days if tables else None
         self._folded_ids: npt.NDArray[np.str_] | None = None
 
     def of_marks(self, name: str, marks: Marks, paper_ids: Callable[[], Set[str]]) -> Found:
@@ -100,6 +113,11 @@ class LibraryMasks:
         found = np.zeros(len(self._ids), bool)
         found[owners] = True
         return found
+
+    def tables(self) -> Tables:
+        """The flat tables every mask is computed from (to keep them in a file)."""
+        names, categories = self._category_table()
+        return Tables(names, categories, self._day_table())
 
     def _category_table(self) -> tuple[list[str], Flat]:
         if self._categories is None:

@@ -11,7 +11,7 @@ safe to call from a worker: state is replaced whole, never changed in place.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from tuireader.core.model import Paper
@@ -54,10 +54,13 @@ class Ranker:
             relevance = Relevance(papers).build(cancelled)
         self._built, self._trained = (generation, relevance), None
 
-    def check(self, papers: Sequence[Paper], labels: Labels) -> str | None:
-        """Why relevance cannot rank yet (too few stars or tagged papers), or None."""
+    def check(
+        self, papers: Sequence[Paper], labels: Labels, position: Mapping[str, int] | None = None
+    ) -> str | None:
+        """Why relevance cannot rank yet (too few stars or tagged papers), or
+        None (``position``: the papers' positions by ID, when known)."""
         try:
-            Relevance(papers).positives(labels, self.tag)
+            Relevance(papers, position=position).positives(labels, self.tag)
         except TooFewPositives as problem:
             return str(problem)
         return None

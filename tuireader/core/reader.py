@@ -12,7 +12,7 @@ else runs on the thread that owns the reader.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -70,8 +70,8 @@ class Reader(Changes):
         super().__init__(store)
         self.config = config or Config()
         self.library = Library()
-        self.papers: list[Paper] = []
-        self.position: dict[str, int] = {}
+        self.papers: Sequence[Paper] = []
+        self.position: Mapping[str, int] = {}
         self.index: SearchIndex | None = None
         self.scope = ALL
         self.query = ""
@@ -174,7 +174,7 @@ class Reader(Changes):
             return range(len(self.papers))
         if scope.kind == "unread":
             read = self.store.read_ids()
-            return [i for i, paper in enumerate(self.papers) if paper.id not in read]
+            return [i for i, paper_id in enumerate(library.ordered_ids) if paper_id not in read]
         if scope.kind in ("starred", "noted", "tag"):
             store = self.store
             ids = (
@@ -288,7 +288,7 @@ class Reader(Changes):
 
     def mark_rows(self, read: bool) -> Outcome:
         """Mark every paper of the list read (or unread): one undo step."""
-        ids = [self.papers[i].id for i in self.rows.positions]
+        ids = [self.library.ordered_ids[i] for i in self.rows.positions]
         word = "read" if read else "unread"
         edits = [Edit(paper_id, "read", read) for paper_id in ids]
         return self._do(f"Marked {plural(len(ids), 'paper')} {word}", edits)
@@ -297,10 +297,10 @@ class Reader(Changes):
 
     def next_unread_row(self) -> int | None:
         """The next row after the cursor whose paper is unread."""
-        read = self.store.read_ids()
+        read, ids = self.store.read_ids(), self.library.ordered_ids
         positions = self.rows.positions
         for row in range(self.cursor_row + 1, len(positions)):
-            if self.papers[positions[row]].id not in read:
+            if ids[positions[row]] not in read:
                 return row
         return None
 

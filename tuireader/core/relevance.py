@@ -72,11 +72,16 @@ class Relevance:
     need no matrix; ``train``, ``rank`` and ``similar`` do (:meth:`build`).
     """
 
-    def __init__(self, papers: Sequence[Paper], matrix: TextMatrix | None = None) -> None:
+    def __init__(
+        self,
+        papers: Sequence[Paper],
+        matrix: TextMatrix | None = None,
+        position: Mapping[str, int] | None = None,
+    ) -> None:
         if matrix is not None and len(matrix) != len(papers):
             raise ValueError(f"a matrix of {len(matrix)} rows for {len(papers)} papers")
         self.papers = papers
-        self.position: Mapping[str, int] = {paper.id: i for i, paper in enumerate(papers)}
+        self.position = position or {paper.id: i for i, paper in enumerate(papers)}
         self._matrix = matrix
 
     def build(self, cancelled: Callable[[], bool] = lambda: False) -> Relevance:

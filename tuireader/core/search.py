@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import repeat, takewhile
 from operator import contains
 
 import numpy as np
@@ -43,6 +43,7 @@ from tuireader.core.evaluate import (
 from tuireader.core.highlight import highlight_spans, terms_for
 from tuireader.core.masks import LibraryMasks
 from tuireader.core.model import Paper
+from tuireader.core.search_columns import SearchColumns
 from tuireader.core.text import fold
 from tuireader.core.word_index import WordIndex
 
@@ -90,16 +91,16 @@ class SearchIndex:
     #: share of the library, folding their abstracts is the quicker test.
     fold_directly_below = 0.1
 
-    def __init__(self, papers: Sequence[Paper]) -> None:
-        self.ids = tuple(paper.id for paper in papers)
-        self.position = {paper_id: i for i, paper_id in enumerate(self.ids)}
-        self._titles = [_searched(paper.title, paper.title_readable) for paper in papers]
-        self._authors = [fold(", ".join(paper.authors)) for paper in papers]
-        self._keys = [fold(" ".join((paper.id, *paper.categories))) for paper in papers]
-        self._abstracts = [paper.abstract for paper in papers]
-        self._abstracts_readable = [paper.abstract_readable for paper in papers]
-        self.masks = LibraryMasks(papers, self.ids)
-        self._abstract_words: WordIndex | None = None
+    def __init__(self, papers: Sequence[Paper] | SearchColumns) -> None:
+        columns = papers if isinstance(papers, SearchColumns) else SearchColumns.of(papers)
+        self.ids = columns.ids
+        self.position = columns.position or dict(zip(self.ids, range(len(self.ids)), strict=True))
+        self._titles = columns.titles
+        self._authors = columns.authors
+        self._keys = columns.keys
+        self._folded_abstracts = columns.abstracts
+        self.masks = LibraryMasks(columns.papers, self.ids, columns.tables)
+        self._abstract_words = columns.words
         self._vocabulary: list[str] | None = None
 
     def __len__(self) -> int:
@@ -110,11 +111,28 @@ class SearchIndex:
         100,000 papers, repaid after a handful of searches. Safe to call while
         another thread searches; results are the same before and after.
         Gives up, changing nothing, as soon as ``cancelled()`` is true."""
-        texts = zip(self._abstracts, self._abstracts_readable, strict=True)
-        folded = (_searched(text, words) for text, words in texts if not cancelled())
-        words = WordIndex(folded)
-        if len(words) == len(self._abstracts):
+        if self._abstract_words is not None:
+            return
+        texts = self._folded_abstracts(range(len(self)))
+        words = WordIndex(takewhile(lambda _text: not cancelled(), texts))
+        if len(words) == len(self):
             self._abstract_words = words
+
+    @property
+    def word_index(self) -> WordIndex | None:
+        return self._abstract_words
+
+    def columns(self) -> SearchColumns:
+        """What this index searches (to keep it in the library file)."""
+        return SearchColumns(
+            self.ids,
+            self._titles,
+            self._authors,
+            self._keys,
+            self._folded_abstracts,
+            tables=self.masks.tables(),
+            words=self._abstract_words,
+        )
 
     @property
     def abstracts_indexed(self) -> bool:
@@ -160,7 +178,7 @@ class SearchIndex:
         return [title, authors, (KEY_WEIGHT, self._in(self._keys)), abstract, note]
 
     @staticmethod
-    def _in(texts: list[str]) -> Callable[[str, Positions], Found]:
+    def _in(texts: Sequence[str]) -> Callable[[str, Positions], Found]:
         def found(term: str, positions: Positions) -> Found:
             return _containing(term, map(texts.__getitem__, positions.tolist()), positions.size)
 
@@ -182,11 +200,6 @@ class SearchIndex:
 
     def _in_abstracts_folded(self, term: str, positions: Positions) -> Found:
         return _containing(term, self._folded_abstracts(positions.tolist()), positions.size)
-
-    def _folded_abstracts(self, positions: Iterable[int]) -> Iterable[str]:
-        """Abstracts as searched: folded, with the words their LaTeX reads as."""
-        texts, words = self._abstracts, self._abstracts_readable
-        return (_searched(texts[i], words[i]) for i in positions)
 
     def _in_notes(self, marks: Marks) -> Callable[[str, Positions], Found]:
         def found(term: str, positions: Positions) -> Found:
@@ -225,7 +238,7 @@ class SearchIndex:
         """Words of the vocabulary that look like a mistyped ``term``."""
         if self._vocabulary is None:
             words = self._abstract_words
-            everything = range(len(self._abstracts))
+            everything = range(len(self))
             abstracts = [words.vocabulary()] if words else self._folded_abstracts(everything)
             fields = (self._titles, self._authors, abstracts)
             found = {word for texts in fields for text in texts for word in _WORD.findall(text)}
@@ -254,14 +267,6 @@ class _ScopeKey:
 
     def __hash__(self) -> int:
         return len(self.scope)
-
-
-def _searched(text: str, readable_words: tuple[str, ...]) -> str:
-    """A text as searched: folded, with the words its LaTeX reads as (folded
-    apart: an ASCII abstract folds in one call to ``str.lower``, and its
-    readable words, often Greek, must not send all of it to the slow path)."""
-    folded = fold(text)
-    return f"{folded}\n{fold(' '.join(readable_words))}" if readable_words else folded
 
 
 def _containing(term: str, texts: Iterable[str], count: int) -> Found:

@@ -24,6 +24,8 @@ _SEPARATOR = ord("\n")  # whitespace, so never part of a word
 #: a megabyte however large the library, instead of one byte per word id.
 _TEXTS_PER_STEP = 8192
 
+WordArrays = tuple[npt.NDArray[np.uint8], npt.NDArray[np.int32], npt.NDArray[np.int64]]
+
 
 class WordIndex:
     """The distinct words of each text, by position."""
@@ -40,10 +42,32 @@ class WordIndex:
         # Every word ends with a separator, so the separators before a byte
         # offset count the words before it: that is the word id at the offset.
         vocabulary = "".join(word + "\n" for word in ids).encode()
-        self._vocabulary = np.frombuffer(vocabulary, dtype=np.uint8)
-        self._word_ends = np.flatnonzero(self._vocabulary == _SEPARATOR)
-        self._word_ids = np.frombuffer(word_ids, dtype=np.int32)
-        bounds = np.frombuffer(starts, dtype=np.int64)
+        self._set(
+            np.frombuffer(vocabulary, dtype=np.uint8),
+            np.frombuffer(word_ids, dtype=np.int32),
+            np.frombuffer(starts, dtype=np.int64),
+        )
+
+    @classmethod
+    def from_arrays(cls, arrays: WordArrays) -> WordIndex:
+        """An index from what :meth:`arrays` gave (kept in a file, mapped)."""
+        index = cls.__new__(cls)
+        index._set(*arrays)
+        return index
+
+    def arrays(self) -> WordArrays:
+        """The vocabulary (one word per line, UTF-8), each text's word ids,
+        and where each text's ids start (one more than there are texts)."""
+        return self._vocabulary, self._word_ids, self._bounds
+
+    def _set(
+        self,
+        vocabulary: npt.NDArray[np.uint8],
+        word_ids: npt.NDArray[np.int32],
+        bounds: npt.NDArray[np.int64],
+    ) -> None:
+        self._vocabulary, self._word_ids, self._bounds = vocabulary, word_ids, bounds
+        self._word_ends = np.flatnonzero(vocabulary == _SEPARATOR)
         self._has_words = bounds[1:] > bounds[:-1]
         self._first_words = np.append(bounds[:-1][self._has_words], bounds[-1])
 

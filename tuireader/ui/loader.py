@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from textual.widgets import ProgressBar
 from textual.worker import get_current_worker
 
+from tuireader.core import library_file
+from tuireader.core.cache import ParseCache
 from tuireader.core.library import (
     Library,
     LibraryBuilder,
@@ -54,8 +56,14 @@ class Loader:
         self._paths = list(paths)
         self._parse = parse
         self.loading = True
-        #: The files of the library shown, for a reload to reuse.
+        #: The files of the library shown, for a reload to reuse (none when
+        #: it came from the library file), and their key.
         self._files: LoadedFiles = {}
+        self._key: library_file.Key | None = None
+        #: Where the library file is kept (None: no cache, no library file).
+        self._library_folder = (
+            parse.folder.parent / "library" if isinstance(parse, ParseCache) else None
+        )
         #: The library snapshot whose relevance matrix is being built.
         self._building: int | None = None
         store = screen.reader.store
@@ -87,6 +95,8 @@ class Loader:
         """Parse in a thread; show papers as files finish, then index them."""
         worker = get_current_worker()
         try:
+            if self._from_library_file():
+                return
             next_refresh = 0.0
             builder = None
             # Closed at once when cancelled: a pool of parsers stops with it.
@@ -114,6 +124,20 @@ class Loader:
         if not worker.is_cancelled:
             self.call_from_thread(self._loaded, library, index, builder.files)
 
+    def _from_library_file(self) -> bool:
+        """Show the library file's library at once, if there is a fresh one."""
+        if self._library_folder is None:
+            return False
+        found = library_file.look_up(self._library_folder, self._paths)
+        if found.warning:
+            self.call_from_thread(self._file_damaged, str(found.warning))
+        if found.opened is None:
+            return False
+        index = SearchIndex(found.opened.columns)
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self._loaded, found.opened.library, index, {}, "", found.key)
+        return True
+
     # On the UI thread ----------------------------------------------------------------
 
     def _progress(self, done: int, total: int, library: Library | None) -> None:
@@ -125,18 +149,27 @@ class Loader:
             screen.refresh_rows()
 
     def _loaded(
-        self, library: Library, index: SearchIndex, files: LoadedFiles, news: str = ""
+        self,
+        library: Library,
+        index: SearchIndex,
+        files: LoadedFiles,
+        news: str = "",
+        key: library_file.Key | None = None,
     ) -> None:
         """The whole library (first load, or again after digests changed:
-        ``news`` says what arrived; scope, filter and cursor stay)."""
+        ``news`` says what arrived; scope, filter and cursor stay), from
+        ``files`` or (``key`` given) from the library file."""
         screen, first = self._screen, self.loading
         self.loading = False
         self._files = files
+        self._key = key or library_file.key_of(files)
         screen.query_one(ProgressBar).display = False
         screen.reader.set_library(library, index)
         screen.contents_changed()
         screen.refresh_rows()
         self.after_load(index)
+        if key is None:  # loaded from the digests: keep it for the next start
+            self.run_in_thread(lambda: self._keep(library, index), "keep")
         self.count_searches()
         if news:
             say(screen.app, news, title="New digests", timeout=6)
@@ -151,6 +184,9 @@ class Loader:
                 severity="warning",
                 timeout=8,
             )
+
+    def _file_damaged(self, warning: str) -> None:
+        say(self._screen.app, warning, title="Library file rebuilt", severity="warning", timeout=8)
 
     def build_relevance(self) -> None:
         """Build the TF-IDF of this library for relevance (once per snapshot),
@@ -220,6 +256,8 @@ class Loader:
         worker = get_current_worker()
         before = self._screen.reader.library
         try:
+            if self._key is not None and library_file.current_key(self._paths) == self._key:
+                return  # nothing came, changed or went
             builder = reload_library(self._files, self._paths, self._parse, worker_count())
         except LibraryError:
             return  # a folder went away: keep showing what was loaded
@@ -268,6 +306,18 @@ class Loader:
         """Filtering already works; this makes it fast at scale."""
         worker = get_current_worker()
         index.index_abstracts(cancelled=lambda: worker.is_cancelled)
+
+    def _keep(self, library: Library, index: SearchIndex) -> None:
+        """Write the library file for the next start, once the abstracts are
+        indexed (this worker waits for that: it is the file's largest part)."""
+        worker = get_current_worker()
+        key = self._key
+        if self._library_folder is None or key is None:
+            return
+        index.index_abstracts(cancelled=lambda: worker.is_cancelled)
+        if not worker.is_cancelled and index.word_index is not None:
+            target = library_file.location(self._library_folder, self._paths)
+            library_file.write(target, key, library, index)
 
 
 def what_arrived(before: Library, after: Library) -> str:

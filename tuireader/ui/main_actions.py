@@ -250,7 +250,9 @@ class Actions:
     def action_export(self: ReadingScreen) -> None:
         reader = self.reader
         papers = [reader.paper(i) for i in reader.rows.positions]
-        starred = [p for p in reader.papers if p.id in reader.store.starred_ids()]
+        position = reader.position
+        starred_ids = (i for i in reader.store.starred_ids() if i in position)
+        starred = [reader.paper(i) for i in sorted(map(position.__getitem__, starred_ids))]
 
         def export(choice: tuple[str, str, str] | None) -> None:
             if choice is not None:
@@ -265,7 +267,7 @@ def _order_by_relevance(screen: ReadingScreen, on: bool) -> None:
     """Switch the list to "most like what I starred" order, or back."""
     reader = screen.reader
     if on:
-        problem = reader.ranker.check(reader.papers, reader.store)
+        problem = reader.ranker.check(reader.papers, reader.store, reader.position)
         if problem:
             say(screen.app, f"{problem}; the list keeps its order.", timeout=6)
             return

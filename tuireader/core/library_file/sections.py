@@ -1,0 +1,133 @@
+"""The library file's layout: named numpy arrays and a JSON footer.
+
+    b"TUIRLIB\\n"  footer offset (u64)  footer length (u64)
+    array, array, ... (each at an 8-byte-aligned offset)
+    footer: JSON, with {"sections": {name: [offset, dtype, count]}}
+
+Arrays are written as they come (a blob of texts or records is streamed,
+never joined whole in memory) and read back as views of one ``mmap``, so
+opening a file of gigabytes costs what is read, not what is there.
+"""
+
+from __future__ import annotations
+
+import json
+import mmap
+import struct
+from array import array
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+import numpy.typing as npt
+
+MAGIC = b"TUIRLIB\n"
+_HEAD = struct.Struct("<8sQQ")
+_ALIGN = 8
+#: Separates texts in a text column: control characters never survive the
+#: parser's cleaning, so no text holds one.
+SEPARATOR = "\0"
+
+
+class Damaged(Exception):
+    """The file is not a whole library file of ours."""
+
+
+class SectionWriter:
+    """Writes arrays one after another, then the footer that names them."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+        self._sections: dict[str, tuple[int, str, int]] = {}
+        stream.write(_HEAD.pack(MAGIC, 0, 0))
+
+    def array(self, name: str, values: npt.NDArray[Any]) -> None:
+        values = np.ascontiguousarray(values)
+        offset = self._aligned()
+        self._stream.write(values.data.cast("B"))
+        self._sections[name] = (offset, values.dtype.str, int(values.size))
+
+    def texts(self, name: str, texts: Iterable[str]) -> int:
+        """Texts joined by :data:`SEPARATOR`; returns how many there were.
+        Raises ValueError for a text holding the separator."""
+        offset, count, size = self._aligned(), 0, 0
+        for text in texts:
+            if SEPARATOR in text:
+                raise ValueError(f"a text of {name} holds the column separator")
+            data = (SEPARATOR if count else "").encode() + text.encode("utf-8", "surrogatepass")
+            self._stream.write(data)
+            count, size = count + 1, size + len(data)
+        self._sections[name] = (offset, "|u1", size)
+        return count
+
+    def blobs(self, name: str, blobs: Iterable[bytes]) -> None:
+        """Byte strings back to back, and where each ends (``<name>_ends``)."""
+        offset, ends, size = self._aligned(), array("q"), 0
+        for blob in blobs:
+            self._stream.write(blob)
+            size += len(blob)
+            ends.append(size)
+        self._sections[name] = (offset, "|u1", size)
+        self.array(f"{name}_ends", np.frombuffer(ends, dtype=np.int64))
+
+    def finish(self, footer: dict[str, Any]) -> None:
+        data = json.dumps({**footer, "sections": self._sections}).encode()
+        offset = self._aligned()
+        self._stream.write(data)
+        self._stream.seek(0)
+        self._stream.write(_HEAD.pack(MAGIC, offset, len(data)))
+
+    def _aligned(self) -> int:
+        position = self._stream.tell()
+        padding = -position % _ALIGN
+        self._stream.write(b"\0" * padding)
+        return position + padding
+
+
+class SectionReader:
+    """The arrays of a mapped file, and its footer."""
+
+    def __init__(self, path: Path) -> None:
+        with path.open("rb") as stream:
+            try:
+                self._map = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
+            except ValueError as error:  # an empty file cannot be mapped
+                raise Damaged("empty file") from error
+        if len(self._map) < _HEAD.size:
+            raise Damaged("too short")
+        magic, offset, length = _HEAD.unpack_from(self._map)
+        if magic != MAGIC:
+            raise Damaged("not a library file")
+        if offset + length > len(self._map) or not length:
+            raise Damaged("truncated")
+        try:
+            self.footer: dict[str, Any] = json.loads(self._map[offset : offset + length])
+            sections = self.footer["sections"]
+            self._sections = {
+                name: (int(start), np.dtype(dtype), int(count))
+                for name, (start, dtype, count) in sections.items()
+            }
+        except (ValueError, KeyError, TypeError) as error:
+            raise Damaged(f"unreadable footer ({error})") from error
+        for name, (start, dtype, count) in self._sections.items():
+            if start < _HEAD.size or start + dtype.itemsize * count > offset:
+                raise Damaged(f"section {name} lies outside the file")
+
+    def array(self, name: str) -> npt.NDArray[Any]:
+        try:
+            start, dtype, count = self._sections[name]
+        except KeyError:
+            raise Damaged(f"no section {name}") from None
+        return np.frombuffer(self._map, dtype=dtype, count=count, offset=start)
+
+    def bytes_of(self, name: str) -> memoryview:
+        """A section's bytes, as a view of the mapped file."""
+        return self.array(name).view(np.uint8).data
+
+    def texts(self, name: str, count: int) -> list[str]:
+        """A text column of ``count`` texts, one string each."""
+        texts = str(self.bytes_of(name), "utf-8", "surrogatepass").split(SEPARATOR)
+        if len(texts) != max(count, 1):
+            raise Damaged(f"{name} holds {len(texts)} texts, not {count}")
+        return texts if count else []
