@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from library_file_helpers import keep, reopened
 
 from tuireader.core.library import load_library
 from tuireader.core.model import Paper
@@ -24,10 +25,27 @@ def papers(samples_dir: Path) -> list[Paper]:
     return load_library([samples_dir]).ordered_papers()
 
 
-@pytest.fixture(scope="module", params=["abstracts-folded-per-search", "abstracts-word-index"])
-def index(papers: list[Paper], request: pytest.FixtureRequest) -> SearchIndex:
-    """Every test runs twice: abstracts searched directly, and through the
-    word index the app builds, which must not change a single result."""
+@pytest.fixture(
+    scope="module",
+    params=["abstracts-folded-per-search", "abstracts-word-index", "library-file"],
+)
+def index(
+    papers: list[Paper],
+    request: pytest.FixtureRequest,
+    samples_dir: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> SearchIndex:
+    """Every test runs three times: abstracts searched directly, through the
+    word index the app builds, and from the library file a warm start maps,
+    none of which may change a single result."""
+    if request.param == "library-file":
+        folder = tmp_path_factory.mktemp("library")
+        keep(folder, [samples_dir])
+        opened = reopened(folder, [samples_dir])
+        assert list(opened.library.ordered_papers()) == papers
+        index = SearchIndex(opened.columns)
+        index.fold_directly_below = 0.5  # both ways: the file's words, its folded abstracts
+        return index
     index = SearchIndex(papers)
     if request.param == "abstracts-word-index":
         index.index_abstracts()

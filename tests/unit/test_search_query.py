@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from library_file_helpers import keep, reopened
 
 from tuireader.core import query as q
 from tuireader.core.library import load_library
@@ -120,13 +121,22 @@ QUERIES = [
 ]
 
 
+@pytest.fixture(scope="module")
+def mapped_index(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
+    """The index a warm start opens from the library file."""
+    folder = tmp_path_factory.mktemp("library")
+    keep(folder, [SAMPLES])
+    return SearchIndex(reopened(folder, [SAMPLES]).columns)
+
+
+@pytest.mark.parametrize("kept", [False, True], ids=["loaded", "library-file"])
 @pytest.mark.parametrize("query", QUERIES)
 def test_every_kind_of_term_matches_its_documented_meaning(
-    query: str, marks: AnnotationStore
+    query: str, kept: bool, marks: AnnotationStore, mapped_index: SearchIndex
 ) -> None:
     node = q.parse(query)
     assert node is not None
-    result = INDEX.search(query, marks=marks)
+    result = (mapped_index if kept else INDEX).search(query, marks=marks)
     assert result.corrections == ()
     expected = {paper.id for paper in PAPERS if oracle(node, paper, marks)}
     found = [PAPERS[i].id for i in result.positions]

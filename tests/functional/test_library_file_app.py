@@ -1,0 +1,90 @@
+"""The app's warm start from the library file: the first start writes it,
+the next maps it; a damaged one is a warning and is rebuilt; digests that
+arrive later still load. The real app, watcher and cache folder."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+from time import monotonic
+
+import pytest
+from app_helpers import copy_samples, loaded, make_app, notifications, settle, shown_ids
+from textual.pilot import Pilot
+
+from tuireader.core import library_file, locations
+from tuireader.core.library_file.mapped import MappedPapers
+from tuireader.core.scope import Scope
+from tuireader.ui.screens.main import MainScreen
+
+NEW_DAY = """# ArXiv cs.CV --Thu, 02 Feb 2022
+### 1.A Paper That Arrived This Morning  [ :arrow_down: ](https://arxiv.org/pdf/2202.99991.pdf)
+>  Its abstract.
+"""
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return copy_samples(tmp_path / "digests")
+
+
+def library_path(folder: Path) -> Path:
+    return library_file.location(locations.cache_dir() / "library", [str(folder)])
+
+
+async def first_start(folder: Path) -> list[str]:
+    """Run the app once, so the library file is written; the rows it showed."""
+    async with make_app(folder).run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        assert not isinstance(screen.reader.library.papers, MappedPapers)
+        return shown_ids(screen)
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool], what: str) -> None:
+    deadline = monotonic() + 20
+    while not condition():
+        if monotonic() > deadline:
+            pytest.fail(f"never happened: {what}")
+        await asyncio.sleep(0.05)
+    await settle(pilot)
+
+
+async def test_the_second_start_maps_the_library_file_and_reads_the_same(folder: Path) -> None:
+    rows = await first_start(folder)
+    assert library_path(folder).is_file()
+    async with make_app(folder).run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        assert isinstance(screen.reader.library.papers, MappedPapers)
+        assert shown_ids(screen) == rows
+        assert screen.reader.index is not None and screen.reader.index.abstracts_indexed
+        await pilot.press("slash", *"segmentation", "enter")
+        await settle(pilot)
+        shown = shown_ids(screen)
+        assert shown and len(shown) < len(rows)
+        paper = screen.reader.current
+        assert paper is not None and "segmentation" in (paper.title + paper.abstract).lower()
+
+
+async def test_a_damaged_library_file_is_a_warning_and_is_rebuilt(folder: Path) -> None:
+    rows = await first_start(folder)
+    target = library_path(folder)
+    target.write_bytes(target.read_bytes()[:1000])
+    async with make_app(folder).run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        assert shown_ids(screen) == rows  # every paper, the slow way
+        assert any(str(target) in message for message in notifications(pilot))
+    found = library_file.look_up(locations.cache_dir() / "library", [str(folder)])
+    assert found.warning is None and found.opened is not None  # rewritten whole
+
+
+async def test_a_digest_arriving_after_a_mapped_start_loads(folder: Path) -> None:
+    await first_start(folder)
+    async with make_app(folder).run_test(size=(120, 40)) as pilot:
+        screen: MainScreen = await loaded(pilot)
+        assert isinstance(screen.reader.library.papers, MappedPapers)
+        screen.choose_scope(Scope("all"))
+        (folder / "2022-02-02-cs.CV.md").write_text(NEW_DAY)
+        await until(pilot, lambda: len(screen.reader.library) == 241, "the new paper loaded")
+        assert "2202.99991" in shown_ids(screen)
+        assert any("1 new paper, 2022-02-02 cs.CV" in m for m in notifications(pilot))

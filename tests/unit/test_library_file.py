@@ -1,0 +1,208 @@
+"""The library file: what a warm start maps instead of re-reading every
+digest's cache entry. Real digests, real files in a temporary folder."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from library_file_helpers import keep, load, reopened
+
+from tuireader.core import library_file
+from tuireader.core.library_file.sections import MAGIC
+from tuireader.core.search import SearchIndex
+
+QUERIES = ["diffusion", "segm", "3d pose", "au:wang", "cat:cs.LG", "date:2021-07", "id:2201.1"]
+QUERIES += ["ti:segmentation -cat:eess", "alpha", "nurnberger", "difusion"]
+
+
+@pytest.fixture
+def digests(tmp_path: Path, samples_dir: Path) -> Path:
+    return Path(shutil.copytree(samples_dir, tmp_path / "digests"))
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return tmp_path / "library"
+
+
+def test_a_kept_library_reads_back_equal_and_searches_the_same(digests: Path, folder: Path) -> None:
+    library, _ = keep(folder, [digests])
+    opened = reopened(folder, [digests])
+    mapped = opened.library
+    assert mapped.ordered_ids == library.ordered_ids
+    assert dict(mapped.papers) == dict(library.papers)
+    assert list(mapped.ordered_papers()) == list(library.ordered_papers())
+    assert mapped.by_date == library.by_date
+    assert mapped.by_category == library.by_category
+    assert mapped.warnings == library.warnings
+    assert mapped.categories == library.categories
+    kept, fresh = SearchIndex(opened.columns), SearchIndex(library.ordered_papers())
+    assert kept.abstracts_indexed  # the word index comes with the file
+    for query in QUERIES:
+        assert kept.search(query) == fresh.search(query), query
+
+
+def test_warnings_of_the_load_are_kept_with_it(tmp_path: Path, data_dir: Path) -> None:
+    digests = Path(shutil.copytree(data_dir, tmp_path / "digests"))
+    library, _ = keep(tmp_path / "library", [digests])
+    assert library.warnings
+    assert reopened(tmp_path / "library", [digests]).library.warnings == library.warnings
+
+
+@pytest.mark.parametrize("change", ["changed", "added", "removed"])
+def test_a_change_to_the_digests_makes_the_file_stale(
+    digests: Path, folder: Path, change: str
+) -> None:
+    keep(folder, [digests])
+    some = sorted(digests.rglob("*.md"))[0]
+    if change == "changed":
+        some.write_text(some.read_text() + "\n")
+    elif change == "added":
+        (digests / "2030-01-01.md").write_text(some.read_text())
+    else:
+        some.unlink()
+    found = library_file.look_up(folder, [digests])
+    assert found.opened is None and found.warning is None  # stale is no damage
+    keep(folder, [digests])  # the slow load writes it again
+    assert reopened(folder, [digests]).library.papers.keys() == load([digests])[0].papers.keys()
+
+
+def test_each_set_of_folders_has_its_own_file(digests: Path, folder: Path) -> None:
+    one = sorted(digests.iterdir())[0]
+    keep(folder, [digests])
+    keep(folder, [one])
+    assert len(reopened(folder, [one]).library) < len(reopened(folder, [digests]).library)
+
+
+def damage_truncated(target: Path) -> None:
+    target.write_bytes(target.read_bytes()[: target.stat().st_size // 2])
+
+
+def damage_footer(target: Path) -> None:
+    data = bytearray(target.read_bytes())
+    data[-10:] = b"\xff" * 10
+    target.write_bytes(bytes(data))
+
+
+def damage_version(target: Path) -> None:
+    data = target.read_bytes()
+    target.write_bytes(data.replace(b'"format": 1,', b'"format": 9,'))
+
+
+def damage_foreign(target: Path) -> None:
+    target.write_text("# just some notes\n" * 100)
+
+
+def damage_empty(target: Path) -> None:
+    target.write_bytes(b"")
+
+
+def damage_sections(target: Path) -> None:
+    """A footer whose sections point past the data (as a bad copy could)."""
+    data = target.read_bytes()
+    target.write_bytes(data.replace(b'"ids": [24,', b'"ids": [999999999,'))
+
+
+DAMAGE = [
+    damage_truncated,
+    damage_footer,
+    damage_version,
+    damage_foreign,
+    damage_empty,
+    damage_sections,
+]
+
+
+@pytest.mark.parametrize("damage", DAMAGE, ids=lambda damage: damage.__name__)
+def test_a_damaged_file_is_a_warning_then_rebuilt(
+    digests: Path, folder: Path, damage: object
+) -> None:
+    _, target = keep(folder, [digests])
+    before = target.read_bytes()
+    assert callable(damage)
+    damage(target)
+    assert target.read_bytes() != before
+    found = library_file.look_up(folder, [digests])
+    assert found.opened is None
+    assert found.warning is not None
+    assert str(target) in str(found.warning) and "rebuilt" in str(found.warning)
+    keep(folder, [digests])
+    assert len(reopened(folder, [digests]).library) == 240
+
+
+def test_magic_names_the_file_kind(digests: Path, folder: Path) -> None:
+    _, target = keep(folder, [digests])
+    assert target.read_bytes().startswith(MAGIC)
+
+
+def test_an_open_library_survives_the_file_being_rewritten(digests: Path, folder: Path) -> None:
+    """Two apps: one has the file open while the other writes a new one."""
+    library, _ = keep(folder, [digests])
+    opened = reopened(folder, [digests])
+    (digests / "2030-01-01.md").write_text(sorted(digests.rglob("*.md"))[0].read_text())
+    keep(folder, [digests])
+    assert list(opened.library.ordered_papers()) == list(library.ordered_papers())
+    assert SearchIndex(opened.columns).search("segmentation").positions
+
+
+def test_writers_at_once_leave_one_whole_file(digests: Path, folder: Path) -> None:
+    library, index, builder = load([digests])
+    key = library_file.key_of(builder.files)
+    assert key is not None
+    target = library_file.location(folder, [digests])
+    results: list[bool] = []
+
+    def write() -> None:
+        results.append(library_file.write(target, key, library, index))
+
+    writers = [threading.Thread(target=write) for _ in range(3)]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join()
+    assert results == [True, True, True]
+    assert list(reopened(folder, [digests]).library.ordered_papers()) == list(
+        library.ordered_papers()
+    )
+    assert [path.name for path in folder.iterdir()] == [target.name]  # no temporary left
+
+
+def test_a_text_the_file_cannot_hold_leaves_no_file(digests: Path, folder: Path) -> None:
+    library, index, builder = load([digests])
+    key = library_file.key_of(builder.files)
+    assert key is not None
+    columns = index.columns()
+    bad = SearchIndex(
+        type(columns)(
+            columns.ids,
+            ["a\0b", *columns.titles[1:]],
+            columns.authors,
+            columns.keys,
+            columns.abstracts,
+            tables=columns.tables,
+            words=columns.words,
+        )
+    )
+    assert not library_file.write(library_file.location(folder, [digests]), key, library, bad)
+    assert not folder.exists() or not list(folder.iterdir())
+
+
+def test_only_the_most_recently_used_files_are_kept(digests: Path, folder: Path) -> None:
+    days = sorted(digests.rglob("*.md"))[: library_file.KEPT + 1]
+    for day in days:
+        keep(folder, [day])
+    assert len(list(folder.glob("*" + library_file.SUFFIX))) == library_file.KEPT
+    assert library_file.look_up(folder, [days[0]]).opened is None  # the oldest went
+    assert library_file.look_up(folder, [days[-1]]).opened is not None
+
+
+def test_an_empty_library_round_trips(tmp_path: Path) -> None:
+    empty = tmp_path / "none"
+    empty.mkdir()
+    keep(tmp_path / "library", [empty])
+    opened = reopened(tmp_path / "library", [empty])
+    assert len(opened.library) == 0
+    assert SearchIndex(opened.columns).search("anything").positions == ()
