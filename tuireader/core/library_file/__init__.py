@@ -113,6 +113,7 @@ def read(target: Path, key: Key) -> Opened | None:
         opened = _opened(sections, footer)
     except (ValueError, TypeError, KeyError, IndexError) as error:
         raise Damaged(f"inconsistent ({error})") from error
+    sections.release()
     with contextlib.suppress(OSError):
         os.utime(target)  # recently used: kept when others are pruned
     return opened
@@ -189,8 +190,9 @@ def _words(sections: SectionReader, count: int) -> WordIndex:
     words = int(np.count_nonzero(vocabulary == ord("\n")))
     if bounds.size != count + 1 or bounds[-1] != word_ids.size or np.any(np.diff(bounds) < 0):
         raise ValueError("the word index does not fit")
-    if word_ids.size and (word_ids.max() >= words or word_ids.min() < 0):
-        raise ValueError("a word id has no word")
+    for piece in sections.chunks("word_ids"):
+        if piece.size and (piece.max() >= words or piece.min() < 0):
+            raise ValueError("a word id has no word")
     return WordIndex.from_arrays((vocabulary, word_ids, bounds))
 
 

@@ -39,7 +39,9 @@ class Blobs:
 
 
 class FoldedAbstracts:
-    """The abstracts as searched (folded), read from the file per search."""
+    """The abstracts as searched (folded), read from the file per search
+    (their pages count as this process's until the kernel needs them back:
+    letting go of them after each search cost more time than it saved)."""
 
     def __init__(self, blobs: Blobs) -> None:
         self._blobs = blobs

@@ -15,7 +15,7 @@ import json
 import mmap
 import struct
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -114,12 +114,35 @@ class SectionReader:
             if start < _HEAD.size or start + dtype.itemsize * count > offset:
                 raise Damaged(f"section {name} lies outside the file")
 
+    def release(self) -> None:
+        """Let go of the pages read so far (they stay in the page cache):
+        opening reads or checks whole columns once, and those pages need not
+        count as this process's memory until a search reads them again."""
+        self._map.madvise(mmap.MADV_DONTNEED)
+
+    def chunks(self, name: str, size: int = 1 << 24) -> Iterator[npt.NDArray[Any]]:
+        """A large array a piece of ``size`` bytes at a time, each piece's
+        pages let go of once looked at (to check a column without holding it)."""
+        start, dtype, count = self._section(name)
+        step = max(1, size // dtype.itemsize)
+        for first in range(0, count, step):
+            offset = start + first * dtype.itemsize
+            piece = min(step, count - first)
+            yield np.frombuffer(self._map, dtype=dtype, count=piece, offset=offset)
+            aligned = offset - offset % mmap.PAGESIZE
+            self._map.madvise(
+                mmap.MADV_DONTNEED, aligned, offset + piece * dtype.itemsize - aligned
+            )
+
     def array(self, name: str) -> npt.NDArray[Any]:
+        start, dtype, count = self._section(name)
+        return np.frombuffer(self._map, dtype=dtype, count=count, offset=start)
+
+    def _section(self, name: str) -> tuple[int, np.dtype[Any], int]:
         try:
-            start, dtype, count = self._sections[name]
+            return self._sections[name]
         except KeyError:
             raise Damaged(f"no section {name}") from None
-        return np.frombuffer(self._map, dtype=dtype, count=count, offset=start)
 
     def bytes_of(self, name: str) -> memoryview:
         """A section's bytes, as a view of the mapped file."""
