@@ -19,7 +19,7 @@ Measures, on the corpus from ``generate.py`` (generated once, then reused from
   time, with ``SearchIndex.search`` (full recompute, as ``tuireader search``
   does) and ``Searcher.search`` (incremental, as the app does), as
   median/p95/max milliseconds: first with abstracts folded per search, then
-  after ``index_abstracts`` has built the word index (its time and RSS too).
+  after ``index_words`` has built the word index (its time and RSS too).
 
 Each measurement runs in its own subprocess (same interpreter and
 ``PYTHONPATH``, so a scratch copy of the package can be measured with
@@ -149,7 +149,7 @@ def child_load(corpus: Path, search_repeat: int) -> dict[str, Any]:
     rss_after_index = peak_rss_mib()
 
     folded_search = time_searches(index, search_repeat)
-    words_seconds, _ = _time_each(index.index_abstracts)
+    words_seconds, _ = _time_each(index.index_words)
     return {
         "tuireader": str(Path(tuireader.__file__).parent),
         "papers": len(library),

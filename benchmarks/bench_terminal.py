@@ -210,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
         library = load_library([corpus], parse=ParseCache(home / "cache" / "tuireader" / "parsed"))
         papers = library.ordered_papers()
         index = SearchIndex(papers)
-        index.index_abstracts()
+        index.index_words()
         results = [index.search(QUERY[:n]) for n in range(1, len(QUERY) + 1)]
         if any(result.corrections for result in results):
             print("bench_terminal: a prefix was corrected, no count to see", file=sys.stderr)

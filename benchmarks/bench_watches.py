@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     cache = ParseCache(Path(tempfile.gettempdir()) / "tuireader-bench-watches" / "parsed")
     library = load_library([corpus], parse=cache)
     index = SearchIndex(library.ordered_papers())
-    index.index_abstracts()
+    index.index_words()
     with tempfile.TemporaryDirectory() as scratch:
         store = AnnotationStore(Path(scratch) / "annotations.toml")
         store.load()

@@ -57,7 +57,7 @@ async def test_the_second_start_maps_the_library_file_and_reads_the_same(folder:
         screen = await loaded(pilot)
         assert isinstance(screen.reader.library.papers, MappedPapers)
         assert shown_ids(screen) == rows
-        assert screen.reader.index is not None and screen.reader.index.abstracts_indexed
+        assert screen.reader.index is not None and screen.reader.index.words_indexed
         await pilot.press("slash", *"segmentation", "enter")
         await settle(pilot)
         shown = shown_ids(screen)

@@ -80,7 +80,7 @@ async def test_the_abstracts_are_indexed_once_loaded() -> None:
     async with make_app().run_test(size=(120, 40)) as pilot:
         screen = await loaded(pilot)
         await pilot.app.workers.wait_for_complete()  # the index worker starts last
-        assert screen.reader.index is not None and screen.reader.index.abstracts_indexed
+        assert screen.reader.index is not None and screen.reader.index.words_indexed
         await pilot.press("slash", *ONE_WORD)
         await settle(pilot)
         assert shown_ids(screen) == expected_ids(ONE_WORD, None)

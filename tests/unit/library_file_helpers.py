@@ -18,7 +18,7 @@ def load(paths: list[str | os.PathLike[str]]) -> tuple[Library, SearchIndex, Lib
         builder = progress.builder
     library = builder.snapshot()
     index = SearchIndex(library.ordered_papers())
-    index.index_abstracts()
+    index.index_words()
     return library, index, builder
 
 

@@ -30,8 +30,7 @@ PAPERS = list(parse_text(DIGEST).digest.papers)  # type: ignore[union-attr]
 def index(request: pytest.FixtureRequest) -> SearchIndex:
     index = SearchIndex(PAPERS)
     if request.param == "word-index":
-        index.index_abstracts()
-        index.fold_directly_below = 0
+        index.index_words()
     return index
 
 

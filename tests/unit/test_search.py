@@ -27,7 +27,7 @@ def papers(samples_dir: Path) -> list[Paper]:
 
 @pytest.fixture(
     scope="module",
-    params=["abstracts-folded-per-search", "abstracts-word-index", "library-file"],
+    params=["fields-scanned", "word-indexes", "library-file"],
 )
 def index(
     papers: list[Paper],
@@ -35,8 +35,8 @@ def index(
     samples_dir: Path,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> SearchIndex:
-    """Every test runs three times: abstracts searched directly, through the
-    word index the app builds, and from the library file a warm start maps,
+    """Every test runs three times: each field's texts scanned, through the
+    word indexes the app builds, and from the library file a warm start maps,
     none of which may change a single result."""
     if request.param == "library-file":
         folder = tmp_path_factory.mktemp("library")
@@ -44,13 +44,11 @@ def index(
         opened = reopened(folder, [samples_dir])
         assert list(opened.library.ordered_papers()) == papers
         index = SearchIndex(opened.columns)
-        index.fold_directly_below = 0.5  # both ways: the file's words, its folded abstracts
         return index
     index = SearchIndex(papers)
-    if request.param == "abstracts-word-index":
-        index.index_abstracts()
-        index.fold_directly_below = 0  # the word index even for these 240 papers
-        assert index.abstracts_indexed
+    if request.param == "word-indexes":
+        index.index_words()
+        assert index.words_indexed
     return index
 
 
@@ -338,8 +336,7 @@ def test_word_index_never_changes_a_result(abstracts: list[str], query: str) -> 
     through the word index equals searching the folded text itself."""
     papers = [Paper(id=f"2401.{n:05d}", title="t", abstract=a) for n, a in enumerate(abstracts)]
     direct, indexed = SearchIndex(papers), SearchIndex(papers)
-    indexed.index_abstracts()
-    indexed.fold_directly_below = 0
+    indexed.index_words()
     result = outcome(lambda: direct.search(query))
     assert outcome(lambda: indexed.search(query)) == result, query
     plain = isinstance(result, SearchResult) and all(
@@ -360,8 +357,8 @@ def test_cancelled_indexing_changes_nothing(papers: list[Paper]) -> None:
         asked += 1
         return asked > 100  # midway through the 240 abstracts
 
-    index.index_abstracts(cancelled)
-    assert not index.abstracts_indexed
+    index.index_words(cancelled)
+    assert not index.words_indexed
     assert index.search("domain adaptation") == before
-    index.index_abstracts(cancelled=lambda: False)
-    assert index.abstracts_indexed
+    index.index_words(cancelled=lambda: False)
+    assert index.words_indexed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -55,3 +56,28 @@ def test_libraries_larger_than_one_step_are_searched_whole() -> None:
     index = WordIndex(texts)
     for fragment in ("w5", "sharedxx", "n24580", "n8191", "ared", "zz"):
         assert index.containing(fragment).tolist() == [fragment in text for text in texts]
+
+
+@given(
+    texts=_TEXTS,
+    fragments=st.lists(_FRAGMENTS, min_size=1, max_size=5),
+    data=st.data(),
+)
+def test_containing_at_some_positions_equals_a_substring_test(
+    texts: list[str], fragments: list[str], data: st.DataObject
+) -> None:
+    index = WordIndex(texts)
+    picked = data.draw(st.lists(st.integers(0, max(len(texts) - 1, 0)), max_size=len(texts)))
+    positions = np.array(picked if texts else [], dtype=np.intp)
+    for fragment in fragments:
+        expected = [fragment in texts[i] for i in picked] if texts else []
+        assert index.containing_at(fragment, positions).tolist() == expected
+
+
+def test_containing_at_spans_steps_and_skips_texts_without_words() -> None:
+    texts = ["" if n % 5 == 0 else f"w{n % 13} n{n}" for n in range(3 * 8192 + 11)]
+    index = WordIndex(texts)
+    positions = np.arange(0, len(texts), 3, dtype=np.intp)[::-1].copy()  # a third, reversed
+    for fragment in ("w5", "n2457", "n0", "zz"):
+        expected = [fragment in texts[i] for i in positions.tolist()]
+        assert index.containing_at(fragment, positions).tolist() == expected

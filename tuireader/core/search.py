@@ -20,11 +20,10 @@ candidates and weights are numpy arrays, so 100,000 papers stay in C.
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import repeat, takewhile
-from operator import contains
 
 import numpy as np
 import numpy.typing as npt
@@ -45,7 +44,6 @@ from tuireader.core.masks import LibraryMasks
 from tuireader.core.model import Paper
 from tuireader.core.search_columns import SearchColumns
 from tuireader.core.text import fold
-from tuireader.core.word_index import WordIndex
 
 __all__ = ["Marks", "NoMarks", "SearchIndex", "SearchResult", "Searcher"]
 __all__ += ["highlight_spans", "terms_for"]
@@ -82,61 +80,36 @@ class Matches:
 
 
 class SearchIndex:
-    """Folded copies of the short searchable fields, by position in library
-    order, the abstracts as they are (shared with the papers), and masks of
-    the library by category and date, built when first asked for."""
-
-    #: Folding one abstract costs about ten times what the word index spends
-    #: per paper (~2 µs against ~0.2 µs), so for candidates fewer than this
-    #: share of the library, folding their abstracts is the quicker test.
-    fold_directly_below = 0.1
+    """The searched fields by position in library order (:mod:`search_columns`),
+    each with a word index once :meth:`index_words` has run (or the library
+    file brought one), and masks of the library by category and date."""
 
     def __init__(self, papers: Sequence[Paper] | SearchColumns) -> None:
         columns = papers if isinstance(papers, SearchColumns) else SearchColumns.of(papers)
         self.ids = columns.ids
         self.position = columns.position or dict(zip(self.ids, range(len(self.ids)), strict=True))
-        self._titles = columns.titles
-        self._authors = columns.authors
-        self._keys = columns.keys
-        self._folded_abstracts = columns.abstracts
+        self._columns = columns
         self.masks = LibraryMasks(columns.papers, self.ids, columns.tables)
-        self._abstract_words = columns.words
         self._vocabulary: list[str] | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
 
-    def index_abstracts(self, cancelled: Callable[[], bool] = lambda: False) -> None:
-        """Build the abstracts' word index: a few seconds and ~50 MB at
+    def index_words(self, cancelled: Callable[[], bool] = lambda: False) -> None:
+        """Build every field's word index: a few seconds and ~60 MB at
         100,000 papers, repaid after a handful of searches. Safe to call while
         another thread searches; results are the same before and after.
-        Gives up, changing nothing, as soon as ``cancelled()`` is true."""
-        if self._abstract_words is not None:
-            return
-        texts = self._folded_abstracts(range(len(self)))
-        words = WordIndex(takewhile(lambda _text: not cancelled(), texts))
-        if len(words) == len(self):
-            self._abstract_words = words
+        Gives up as soon as ``cancelled()`` is true."""
+        for column in self._columns.text_columns.values():
+            column.index_words(cancelled)
 
     @property
-    def word_index(self) -> WordIndex | None:
-        return self._abstract_words
+    def words_indexed(self) -> bool:
+        return all(c.words is not None for c in self._columns.text_columns.values())
 
     def columns(self) -> SearchColumns:
-        """What this index searches (to keep it in the library file)."""
-        return SearchColumns(
-            self.ids,
-            self._titles,
-            self._authors,
-            self._keys,
-            self._folded_abstracts,
-            tables=self.masks.tables(),
-            words=self._abstract_words,
-        )
-
-    @property
-    def abstracts_indexed(self) -> bool:
-        return self._abstract_words is not None
+        """What this index searches, with the masks' tables (for the library file)."""
+        return dataclasses.replace(self._columns, tables=self.masks.tables())
 
     def search(
         self, query: str, scope: Sequence[int] | None = None, marks: Marks | None = None
@@ -163,9 +136,10 @@ class SearchIndex:
     def _fields(
         self, field: q.TextField, marks: Marks
     ) -> list[tuple[int, Callable[[str, Positions], Found]]]:
-        title = (TITLE_WEIGHT, self._in(self._titles))
-        authors = (AUTHOR_WEIGHT, self._in(self._authors))
-        abstract = (ABSTRACT_WEIGHT, self._in_abstracts)
+        columns = self._columns
+        title = (TITLE_WEIGHT, columns.titles.containing)
+        authors = (AUTHOR_WEIGHT, columns.authors.containing)
+        abstract = (ABSTRACT_WEIGHT, columns.abstracts.containing)
         note = (NOTE_WEIGHT, self._in_notes(marks))
         if field == "title":
             return [title]
@@ -175,31 +149,7 @@ class SearchIndex:
             return [abstract]
         if field == "note":
             return [note]
-        return [title, authors, (KEY_WEIGHT, self._in(self._keys)), abstract, note]
-
-    @staticmethod
-    def _in(texts: Sequence[str]) -> Callable[[str, Positions], Found]:
-        def found(term: str, positions: Positions) -> Found:
-            return _containing(term, map(texts.__getitem__, positions.tolist()), positions.size)
-
-        return found
-
-    def _in_abstracts(self, term: str, positions: Positions) -> Found:
-        words = self._abstract_words
-        if words is None or positions.size < self.fold_directly_below * len(self):
-            return self._in_abstracts_folded(term, positions)
-        first, *others = term.split()
-        found = words.containing(first)
-        for piece in others:
-            found &= words.containing(piece)
-        found = found[positions]
-        if others or first != term:
-            # A phrase: a paper with all its pieces is only a candidate.
-            found[found] = self._in_abstracts_folded(term, positions[found])
-        return found
-
-    def _in_abstracts_folded(self, term: str, positions: Positions) -> Found:
-        return _containing(term, self._folded_abstracts(positions.tolist()), positions.size)
+        return [title, authors, (KEY_WEIGHT, columns.keys.containing), abstract, note]
 
     def _in_notes(self, marks: Marks) -> Callable[[str, Positions], Found]:
         def found(term: str, positions: Positions) -> Found:
@@ -229,20 +179,19 @@ class SearchIndex:
         return SearchResult(tuple(head + tail), tuple(matches.corrections), tuple(texts))
 
     def _similarity(self, folded_query: str, i: int) -> float:
+        authors = self._columns.authors[i]
         return max(
-            fuzz.partial_ratio(folded_query, self._titles[i]),
-            fuzz.partial_ratio(folded_query, self._authors[i]) if self._authors[i] else 0,
+            fuzz.partial_ratio(folded_query, self._columns.titles[i]),
+            fuzz.partial_ratio(folded_query, authors) if authors else 0,
         )
 
     def corrections_for(self, term: str) -> tuple[str, ...]:
         """Words of the vocabulary that look like a mistyped ``term``."""
         if self._vocabulary is None:
-            words = self._abstract_words
-            everything = range(len(self))
-            abstracts = [words.vocabulary()] if words else self._folded_abstracts(everything)
-            fields = (self._titles, self._authors, abstracts)
-            found = {word for texts in fields for text in texts for word in _WORD.findall(text)}
-            self._vocabulary = sorted(found)
+            columns = self._columns
+            fields = (columns.titles, columns.authors, columns.abstracts)
+            texts = (text for column in fields for text in column.vocabulary())
+            self._vocabulary = sorted({word for text in texts for word in _WORD.findall(text)})
         near = process.extract(
             term, self._vocabulary, scorer=fuzz.ratio, score_cutoff=CORRECTION_CUTOFF, limit=3
         )
@@ -267,11 +216,6 @@ class _ScopeKey:
 
     def __hash__(self) -> int:
         return len(self.scope)
-
-
-def _containing(term: str, texts: Iterable[str], count: int) -> Found:
-    """Per text, whether ``term`` occurs in it; the loop stays in C."""
-    return np.fromiter(map(contains, texts, repeat(term)), dtype=bool, count=count)
 
 
 class Searcher:

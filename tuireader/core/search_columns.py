@@ -10,46 +10,118 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import repeat, takewhile
+from operator import contains
 
+import numpy as np
+
+from tuireader.core.evaluate import Found, Positions
 from tuireader.core.masks import Tables
 from tuireader.core.model import Paper
 from tuireader.core.text import fold
 from tuireader.core.word_index import WordIndex
 
-#: The abstracts at some positions, folded and with their readable words.
-AbstractTexts = Callable[[Iterable[int]], Iterable[str]]
+#: A field's texts at some positions, folded as searched.
+Texts = Callable[[Iterable[int]], Iterable[str]]
+
+
+class TextColumn:
+    """One searched field of every paper (folded): found through its word
+    index once it has one, by a scan of its texts until then."""
+
+    def __init__(self, texts: Texts, size: int, words: WordIndex | None = None) -> None:
+        self._texts = texts
+        self._size = size
+        self.words = words
+
+    @classmethod
+    def of(cls, texts: Sequence[str]) -> TextColumn:
+        return cls(lambda positions: map(texts.__getitem__, positions), len(texts))
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __getitem__(self, position: int) -> str:
+        return next(iter(self._texts((position,))))
+
+    def texts(self, positions: Iterable[int]) -> Iterable[str]:
+        return self._texts(positions)
+
+    def containing(self, term: str, positions: Positions) -> Found:
+        """For the texts at ``positions``, whether ``term`` occurs in each."""
+        words, pieces = self.words, term.split()
+        if words is None or not pieces:
+            return self._scanned(term, positions)
+        found = words.containing_at(pieces[0], positions)
+        for piece in pieces[1:]:
+            found[found] = words.containing_at(piece, positions[found])
+        if len(pieces) > 1 or pieces[0] != term:
+            # A phrase: a text with all its pieces is only a candidate.
+            found[found] = self._scanned(term, positions[found])
+        return found
+
+    def _scanned(self, term: str, positions: Positions) -> Found:
+        texts = self._texts(positions.tolist())
+        return np.fromiter(map(contains, texts, repeat(term)), dtype=bool, count=positions.size)
+
+    def index_words(self, cancelled: Callable[[], bool] = lambda: False) -> None:
+        """Build the word index (unless there is one); gives up, changing
+        nothing, as soon as ``cancelled()`` is true."""
+        if self.words is None:
+            texts = takewhile(lambda _text: not cancelled(), self._texts(range(self._size)))
+            words = WordIndex(texts)
+            if len(words) == self._size:
+                self.words = words
+
+    def vocabulary(self) -> Iterable[str]:
+        """Its text, or (once indexed) each of its words once."""
+        if self.words is not None:
+            return [self.words.vocabulary()]
+        return self._texts(range(self._size))
 
 
 @dataclass(frozen=True)
 class SearchColumns:
-    """Folded titles (with the words their LaTeX reads as), authors and keys
-    (ID and categories); the abstracts as searched, on demand; and, when
-    known already, the masks' tables and the abstracts' word index."""
+    """Folded titles (with the words their LaTeX reads as), authors, keys (ID
+    and categories) and abstracts (with their readable words); and, when
+    known already, the masks' tables."""
 
     ids: Sequence[str]
-    titles: Sequence[str]
-    authors: Sequence[str]
-    keys: Sequence[str]
-    abstracts: AbstractTexts
+    titles: TextColumn
+    authors: TextColumn
+    keys: TextColumn
+    abstracts: TextColumn
     #: The papers themselves, for the masks' tables when those are not given.
     papers: Sequence[Paper] = ()
     tables: Tables | None = None
-    words: WordIndex | None = None
     position: Mapping[str, int] | None = None
 
     @classmethod
     def of(cls, papers: Sequence[Paper]) -> SearchColumns:
+        """The columns of papers in memory: the short fields folded now, the
+        abstracts folded whenever they are read (they are long, and most
+        searches read few of them once the word index is built)."""
+
         def abstracts(positions: Iterable[int]) -> Iterable[str]:
             return (abstract_searched(papers[i]) for i in positions)
 
         return cls(
             ids=tuple(paper.id for paper in papers),
-            titles=[title_searched(paper) for paper in papers],
-            authors=[authors_searched(paper) for paper in papers],
-            keys=[keys_searched(paper) for paper in papers],
-            abstracts=abstracts,
+            titles=TextColumn.of([title_searched(paper) for paper in papers]),
+            authors=TextColumn.of([authors_searched(paper) for paper in papers]),
+            keys=TextColumn.of([keys_searched(paper) for paper in papers]),
+            abstracts=TextColumn(abstracts, len(papers)),
             papers=papers,
         )
+
+    @property
+    def text_columns(self) -> dict[str, TextColumn]:
+        return {
+            "titles": self.titles,
+            "authors": self.authors,
+            "keys": self.keys,
+            "abstracts": self.abstracts,
+        }
 
 
 def title_searched(paper: Paper) -> str:

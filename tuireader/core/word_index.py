@@ -80,15 +80,48 @@ class WordIndex:
 
     def containing(self, fragment: str) -> npt.NDArray[np.bool_]:
         """Per text, whether ``fragment`` (no whitespace) occurs in it."""
-        if not fragment or fragment != "".join(fragment.split()):
-            raise ValueError(f"not a single word: {fragment!r}")
         found = np.zeros(len(self), dtype=bool)
-        matching_words = self._words_containing(fragment.encode())
-        if matching_words.size:
-            is_match = np.zeros(len(self._word_ends), dtype=bool)
-            is_match[matching_words] = True
+        is_match = self._matching_words(fragment)
+        if is_match is not None:
             found[self._has_words] = self._any_word_per_text(is_match)
         return found
+
+    def containing_at(
+        self, fragment: str, positions: npt.NDArray[np.intp]
+    ) -> npt.NDArray[np.bool_]:
+        """For the texts at ``positions``, whether ``fragment`` occurs in
+        each: the cost follows those texts' words, not the whole library's."""
+        if positions.size > len(self) // 2:  # most of them: one pass over all is quicker
+            return self.containing(fragment)[positions]
+        found = np.zeros(positions.size, dtype=bool)
+        is_match = self._matching_words(fragment)
+        if is_match is None:
+            return found
+        for start in range(0, positions.size, _TEXTS_PER_STEP):
+            some = positions[start : start + _TEXTS_PER_STEP]
+            firsts, counts = self._bounds[some], self._bounds[some + 1] - self._bounds[some]
+            with_words = np.flatnonzero(counts)
+            if not with_words.size:
+                continue
+            firsts, counts = firsts[with_words], counts[with_words]
+            ends = np.cumsum(counts)
+            # Each text's word ids, back to back: its first id, then the next...
+            at = np.arange(ends[-1]) + np.repeat(firsts - (ends - counts), counts)
+            found[start + with_words] = np.logical_or.reduceat(
+                is_match[self._word_ids[at]], ends - counts
+            )
+        return found
+
+    def _matching_words(self, fragment: str) -> npt.NDArray[np.bool_] | None:
+        """Per vocabulary word, whether it holds ``fragment`` (None: no word does)."""
+        if not fragment or fragment != "".join(fragment.split()):
+            raise ValueError(f"not a single word: {fragment!r}")
+        matching_words = self._words_containing(fragment.encode())
+        if not matching_words.size:
+            return None
+        is_match = np.zeros(len(self._word_ends), dtype=bool)
+        is_match[matching_words] = True
+        return is_match
 
     def _any_word_per_text(self, is_match: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
         """For each text with words, whether ``is_match`` holds for one of them."""

@@ -276,7 +276,7 @@ class Loader:
         # keystroke now and then for a tenth of a second.
         gc.freeze()
         self.run_in_thread(self._count, "count")
-        self.run_in_thread(lambda: self._index_abstracts(index), "index")
+        self.run_in_thread(lambda: self._index_words(index), "index")
 
     def _count(self) -> None:
         worker = get_current_worker()
@@ -302,10 +302,10 @@ class Loader:
         if counted is not None and not worker.is_cancelled:
             self.call_from_thread(self._searches_counted, counted, revision)
 
-    def _index_abstracts(self, index: SearchIndex) -> None:
+    def _index_words(self, index: SearchIndex) -> None:
         """Filtering already works; this makes it fast at scale."""
         worker = get_current_worker()
-        index.index_abstracts(cancelled=lambda: worker.is_cancelled)
+        index.index_words(cancelled=lambda: worker.is_cancelled)
 
     def _keep(self, library: Library, index: SearchIndex) -> None:
         """Write the library file for the next start, once the abstracts are
@@ -314,8 +314,8 @@ class Loader:
         key = self._key
         if self._library_folder is None or key is None:
             return
-        index.index_abstracts(cancelled=lambda: worker.is_cancelled)
-        if not worker.is_cancelled and index.word_index is not None:
+        index.index_words(cancelled=lambda: worker.is_cancelled)
+        if not worker.is_cancelled and index.words_indexed:
             target = library_file.location(self._library_folder, self._paths)
             library_file.write(target, key, library, index)
 

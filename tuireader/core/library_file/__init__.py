@@ -34,12 +34,12 @@ import numpy.typing as npt
 
 from tuireader.core.cache import paper_record, schema_of
 from tuireader.core.library import Library, LoadedFiles, discover, stamp_of
-from tuireader.core.library_file.mapped import Blobs, FoldedAbstracts, MappedPapers, PaperRows
+from tuireader.core.library_file.mapped import Blobs, BlobTexts, MappedPapers, PaperRows
 from tuireader.core.library_file.sections import Damaged, SectionReader, SectionWriter
 from tuireader.core.masks import Tables
 from tuireader.core.model import LoadWarning, Paper
 from tuireader.core.search import SearchIndex
-from tuireader.core.search_columns import SearchColumns
+from tuireader.core.search_columns import SearchColumns, TextColumn
 from tuireader.core.word_index import WordIndex
 
 __all__ = ["Damaged", "Key", "Lookup", "Opened", "current_key", "key_of", "location"]
@@ -50,6 +50,8 @@ SUFFIX = ".tlib"
 #: Library files kept: one per set of folders opened, the most recently used.
 KEPT = 3
 
+#: The searched fields, each kept as its texts and their word index.
+FIELDS = ("titles", "authors", "keys", "abstracts")
 #: Every digest file's [path, size, mtime in ns], sorted.
 Key = list[list[Any]]
 
@@ -139,15 +141,15 @@ def _opened(sections: SectionReader, footer: dict[str, Any]) -> Opened:
         )
     warnings = tuple(LoadWarning(str(s), int(n), str(m)) for s, n, m in footer["warnings"])
     library = Library(papers, by_date, ids, warnings, by_category, rows)
+    titles, authors, keys, abstracts = (_column(sections, field, count) for field in FIELDS)
     columns = SearchColumns(
         ids,
-        sections.texts("titles", count),
-        sections.texts("authors", count),
-        sections.texts("keys", count),
-        FoldedAbstracts(_blobs(sections, "abstracts", count)),
+        titles,
+        authors,
+        keys,
+        abstracts,
         papers=rows,
         tables=_tables(sections, list(footer["table_names"]), count),
-        words=_words(sections, count),
         position=position,
     )
     return Opened(library, columns)
@@ -184,13 +186,19 @@ def _tables(sections: SectionReader, names: list[str], count: int) -> Tables:
     return Tables(names, (flat[0], flat[1]), (days[0], days[1]))
 
 
-def _words(sections: SectionReader, count: int) -> WordIndex:
-    vocabulary = sections.array("vocabulary")
-    word_ids, bounds = sections.array("word_ids"), sections.array("word_bounds")
+def _column(sections: SectionReader, field: str, count: int) -> TextColumn:
+    texts = BlobTexts(_blobs(sections, field, count))
+    return TextColumn(texts, count, _words(sections, field, count))
+
+
+def _words(sections: SectionReader, field: str, count: int) -> WordIndex:
+    vocabulary = sections.array(f"{field}_vocabulary")
+    word_ids = sections.array(f"{field}_word_ids")
+    bounds = sections.array(f"{field}_word_bounds")
     words = int(np.count_nonzero(vocabulary == ord("\n")))
     if bounds.size != count + 1 or bounds[-1] != word_ids.size or np.any(np.diff(bounds) < 0):
         raise ValueError("the word index does not fit")
-    for piece in sections.chunks("word_ids"):
+    for piece in sections.chunks(f"{field}_word_ids"):
         if piece.size and (piece.max() >= words or piece.min() < 0):
             raise ValueError("a word id has no word")
     return WordIndex.from_arrays((vocabulary, word_ids, bounds))
@@ -216,21 +224,22 @@ def write(target: Path, key: Key, library: Library, index: SearchIndex) -> bool:
 
 def _write(out: SectionWriter, key: Key, library: Library, index: SearchIndex) -> None:
     columns = index.columns()
-    if columns.words is None or columns.tables is None:
-        raise ValueError("the abstracts are not indexed yet")
+    if columns.tables is None:
+        raise ValueError("no mask tables")
     count = out.texts("ids", columns.ids)
     papers = library.ordered_papers()
     out.blobs("records", (marshal.dumps(paper_record(paper)) for paper in papers))
-    for name in ("titles", "authors", "keys"):
-        out.texts(name, getattr(columns, name))
-    abstracts = columns.abstracts(range(count))
-    out.blobs("abstracts", (text.encode("utf-8", "surrogatepass") for text in abstracts))
-    vocabulary, word_ids, word_bounds = columns.words.arrays()
+    for field, column in columns.text_columns.items():
+        if column.words is None:
+            raise ValueError(f"the {field} are not indexed yet")
+        texts = column.texts(range(count))
+        out.blobs(field, (text.encode("utf-8", "surrogatepass") for text in texts))
+        vocabulary, word_ids, word_bounds = column.words.arrays()
+        out.array(f"{field}_vocabulary", vocabulary)
+        out.array(f"{field}_word_ids", word_ids)
+        out.array(f"{field}_word_bounds", word_bounds)
     tables = columns.tables
     arrays: dict[str, npt.NDArray[Any]] = {
-        "vocabulary": vocabulary,
-        "word_ids": word_ids,
-        "word_bounds": word_bounds,
         "category_codes": tables.categories[0],
         "category_owners": tables.categories[1],
         "day_ordinals": tables.days[0],
@@ -241,8 +250,8 @@ def _write(out: SectionWriter, key: Key, library: Library, index: SearchIndex) -
     position = index.position
     dates = [((day.toordinal(),), ids) for day, ids in library.by_date.items()]
     _write_groups(out, "date", dates, position)
-    names = sorted({name for listed in library.by_category.values() for name in listed})
-    code = {name: n for n, name in enumerate(names)}
+    listing_names = sorted({name for listed in library.by_category.values() for name in listed})
+    code = {name: n for n, name in enumerate(listing_names)}
     listings = [
         ((day.toordinal(), code[name]), ids)
         for day, listed in library.by_category.items()
@@ -256,7 +265,7 @@ def _write(out: SectionWriter, key: Key, library: Library, index: SearchIndex) -
             "key": key,
             "count": count,
             "warnings": warnings,
-            "listing_names": names,
+            "listing_names": listing_names,
             "table_names": tables.names,
         }
     )

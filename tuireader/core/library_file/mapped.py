@@ -38,10 +38,10 @@ class Blobs:
         return (data[start:end] for start, end in zip(starts, ends, strict=True))
 
 
-class FoldedAbstracts:
-    """The abstracts as searched (folded), read from the file per search
-    (their pages count as this process's until the kernel needs them back:
-    letting go of them after each search cost more time than it saved)."""
+class BlobTexts:
+    """A field's texts as searched (folded), read from the file when a search
+    asks (their pages count as this process's until the kernel needs them
+    back: letting go of them after each search cost more than it saved)."""
 
     def __init__(self, blobs: Blobs) -> None:
         self._blobs = blobs
