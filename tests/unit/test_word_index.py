@@ -81,3 +81,32 @@ def test_containing_at_spans_steps_and_skips_texts_without_words() -> None:
     for fragment in ("w5", "n2457", "n0", "zz"):
         expected = [fragment in texts[i] for i in positions.tolist()]
         assert index.containing_at(fragment, positions).tolist() == expected
+
+
+def test_each_way_of_looking_up_answers_alike() -> None:
+    """A rare word (its postings are cheapest), a common fragment over all
+    texts (one pass over every text), and a few texts asked about (their
+    words only): each way must give what a substring test gives."""
+    texts = [
+        f"common{n % 7} w{n % 101} n{n}" + (" rare" if n % 997 == 0 else "") for n in range(30_000)
+    ]
+    index = WordIndex(texts)
+    everything = np.arange(len(texts), dtype=np.intp)
+    few = np.array([5, 997, 20_000, 3, 997 * 7], dtype=np.intp)
+    for fragment, positions in [
+        ("rare", everything),
+        ("rare", few),
+        ("common", everything),
+        ("n", everything),
+        ("1", everything[::2].copy()),
+        ("mmon3", everything[::2].copy()),
+        ("n1", few),
+        ("w10", everything[::7].copy()),
+    ]:
+        expected = [fragment in texts[i] for i in positions.tolist()]
+        assert index.containing_at(fragment, positions).tolist() == expected, fragment
+    words = index.arrays()
+    assert words.posting_starts[-1] == words.word_ids.size
+    rare = index.vocabulary().splitlines().index("rare")
+    listed = words.posting_texts[words.posting_starts[rare] : words.posting_starts[rare + 1]]
+    assert listed.tolist() == list(range(0, 30_000, 997))

@@ -18,6 +18,7 @@ raises :class:`Damaged`: the caller warns, loads the slow way and rewrites it.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import marshal
 import os
@@ -40,7 +41,7 @@ from tuireader.core.masks import Tables
 from tuireader.core.model import LoadWarning, Paper
 from tuireader.core.search import SearchIndex
 from tuireader.core.search_columns import SearchColumns, TextColumn
-from tuireader.core.word_index import WordIndex
+from tuireader.core.word_index import WordArrays, WordIndex
 
 __all__ = ["Damaged", "Key", "Lookup", "Opened", "current_key", "key_of", "location"]
 __all__ += ["look_up", "read", "write"]
@@ -52,6 +53,8 @@ KEPT = 3
 
 #: The searched fields, each kept as its texts and their word index.
 FIELDS = ("titles", "authors", "keys", "abstracts")
+#: The arrays of each field's word index, by their names in WordArrays.
+WORD_ARRAYS = tuple(field.name for field in dataclasses.fields(WordArrays))
 #: Every digest file's [path, size, mtime in ns], sorted.
 Key = list[list[Any]]
 
@@ -192,16 +195,20 @@ def _column(sections: SectionReader, field: str, count: int) -> TextColumn:
 
 
 def _words(sections: SectionReader, field: str, count: int) -> WordIndex:
-    vocabulary = sections.array(f"{field}_vocabulary")
-    word_ids = sections.array(f"{field}_word_ids")
-    bounds = sections.array(f"{field}_word_bounds")
-    words = int(np.count_nonzero(vocabulary == ord("\n")))
-    if bounds.size != count + 1 or bounds[-1] != word_ids.size or np.any(np.diff(bounds) < 0):
-        raise ValueError("the word index does not fit")
-    for piece in sections.chunks(f"{field}_word_ids"):
-        if piece.size and (piece.max() >= words or piece.min() < 0):
-            raise ValueError("a word id has no word")
-    return WordIndex.from_arrays((vocabulary, word_ids, bounds))
+    words = WordArrays(*(sections.array(f"{field}_{name}") for name in WORD_ARRAYS))
+    vocabulary, bounds, starts = words.vocabulary, words.bounds, words.posting_starts
+    known = int(np.count_nonzero(vocabulary == ord("\n")))
+    if bounds.size != count + 1 or bounds[-1] != words.word_ids.size or np.any(np.diff(bounds) < 0):
+        raise ValueError(f"the {field}' word index does not fit")
+    if starts.size != known + 1 or starts[-1] != words.posting_texts.size:
+        raise ValueError(f"the {field}' postings do not fit")
+    if np.any(np.diff(starts) < 0) or starts[0] != 0 or words.word_ids.size != starts[-1]:
+        raise ValueError(f"the {field}' postings do not fit")
+    for name, bound in (("word_ids", known), ("posting_texts", count)):
+        for piece in sections.chunks(f"{field}_{name}"):
+            if piece.size and (piece.max() >= bound or piece.min() < 0):
+                raise ValueError(f"the {field}' {name} point past the end")
+    return WordIndex.from_arrays(words)
 
 
 def write(target: Path, key: Key, library: Library, index: SearchIndex) -> bool:
@@ -234,10 +241,9 @@ def _write(out: SectionWriter, key: Key, library: Library, index: SearchIndex) -
             raise ValueError(f"the {field} are not indexed yet")
         texts = column.texts(range(count))
         out.blobs(field, (text.encode("utf-8", "surrogatepass") for text in texts))
-        vocabulary, word_ids, word_bounds = column.words.arrays()
-        out.array(f"{field}_vocabulary", vocabulary)
-        out.array(f"{field}_word_ids", word_ids)
-        out.array(f"{field}_word_bounds", word_bounds)
+        words = column.words.arrays()
+        for name in WORD_ARRAYS:
+            out.array(f"{field}_{name}", getattr(words, name))
     tables = columns.tables
     arrays: dict[str, npt.NDArray[Any]] = {
         "category_codes": tables.categories[0],
