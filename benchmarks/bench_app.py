@@ -50,7 +50,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import add_corpus_arguments, corpus_from  # noqa: E402
-from measure import own_peak_rss_mib, peak_rss_mib, summarize_ms  # noqa: E402
+from measure import own_peak_rss_mib, peak_rss_mib, rss_parts_mib, summarize_ms  # noqa: E402
 
 QUERY = "diffusion segm"
 FIELD_QUERY = "au:he cat:cs.LG -is:read diffusion"
@@ -69,7 +69,17 @@ SEARCHES = [
 CURSOR_MOVES = 100
 KEY_REPEAT = 1 / 30  # seconds between keys while one is held down
 KEYS_DURING_LOAD = 5
-GOALS = {"warm_first_paper_s": 1.0, "typing_p95_ms": 150.0, "cursor_ms": 16.0, "rss_mib": 400.0}
+#: Issue 14's goals: at 1,000,000 listed papers, and (in-process here; the
+#: terminal figures are bench_terminal's) at 100,000.
+GOALS_1M = {
+    "warm_first_paper_s": 0.6,
+    "warm_loaded_s": 3.0,
+    "typing_p95_ms": 150.0,
+    "typing_median_ms": 50.0,
+    "cursor_p95_ms": 16.0,
+    "peak_rss_mib": 1024.0,
+}
+GOALS_100K = {**GOALS_1M, "typing_p95_ms": 100.0, "peak_rss_mib": 250.0}
 
 
 # --- Inside the app process ---------------------------------------------------
@@ -150,13 +160,16 @@ async def type_query(app: Any, pilot: Any, clock: PaintClock, query: str) -> dic
 
 async def drive_app(corpus: Path, spawned_at: float, typing_repeat: int) -> dict[str, Any]:
     """Open the app on ``corpus``; time first paper, load, typing and cursor."""
+    from tuireader.core import library_file, locations
+    from tuireader.core.library_file.mapped import MappedPapers
     from tuireader.core.scope import ALL, NOTED, STARRED, UNREAD, Scope
     from tuireader.ui.app import ReaderApp
     from tuireader.ui.screens.main import MainScreen
 
     arrivals = Path(os.environ["XDG_DATA_HOME"]).parent / "arrivals"
     arrivals.mkdir(exist_ok=True)
-    app = ReaderApp([str(corpus), str(arrivals)])
+    app_paths = [str(corpus), str(arrivals)]
+    app = ReaderApp(app_paths)
     result: dict[str, Any] = {}
     async with app.run_test(size=SIZE) as pilot:
         await until(lambda: isinstance(app.screen, MainScreen))
@@ -184,6 +197,10 @@ async def drive_app(corpus: Path, spawned_at: float, typing_repeat: int) -> dict
         result["papers"] = len(screen.reader.library)
         await until(lambda: not busy("index", "count", "searches"))
         result["words_indexed_s"] = round(time.time() - spawned_at, 3)
+        result["from_library_file"] = isinstance(screen.reader.library.papers, MappedPapers)
+        kept = library_file.location(locations.cache_dir() / "library", app_paths)
+        result["library_file_mib"] = round(kept.stat().st_size / 2**20) if kept.exists() else None
+        result["rss_after_load_mib"] = rss_parts_mib()
 
         library = screen.reader.library
         scopes = {
@@ -235,6 +252,8 @@ async def drive_app(corpus: Path, spawned_at: float, typing_repeat: int) -> dict
             await asyncio.sleep(KEY_REPEAT)
         result["cursor"] = summarize_ms(moves)
 
+        result["rss_after_typing_mib"] = rss_parts_mib()
+        result["peak_rss_before_arrival_mib"] = own_peak_rss_mib() or round(peak_rss_mib(), 1)
         # A digest lands in a watched folder: until its papers are listed.
         papers_before = len(screen.reader.library)
         (arrivals / "2099-01-01-cs.CV.md").write_text(ARRIVING_DIGEST)
@@ -382,24 +401,28 @@ def main(argv: list[str] | None = None) -> int:
         report["ours_over_fzf"] = {
             prefix: round(ours[prefix] / fzf_ms, 2) for prefix, fzf_ms in fzf["per_prefix"].items()
         }
-    report["goals"] = {
-        "warm_first_paper_s": [warm["first_paper_s"], GOALS["warm_first_paper_s"]],
-        "typing_p95_ms": [warm["typing"]["p95_ms"], GOALS["typing_p95_ms"]],
-        "typing_p95_ms_per_scope": {
-            name: [scope["typing"]["p95_ms"], GOALS["typing_p95_ms"]]
-            for name, scope in warm["scopes"].items()
-        },
-        "field_query_p95_ms": [warm["field_query"]["p95_ms"], GOALS["typing_p95_ms"]],
-        "typing_median_vs_fzf_median_ms": [
-            warm["typing"]["median_ms"],
-            fzf["median_ms"] if fzf else None,
-        ],
-        "cursor_p95_ms": [warm["cursor"]["p95_ms"], GOALS["cursor_ms"]],
-        "peak_rss_mib_before_relevance": [
-            max(cold["peak_rss_before_relevance_mib"], warm["peak_rss_before_relevance_mib"]),
-            GOALS["rss_mib"],
-        ],
+    goals = GOALS_1M if warm["papers"] >= 500_000 else GOALS_100K
+    measured = {
+        "warm_first_paper_s": warm["first_paper_s"],
+        "warm_loaded_s": warm["loaded_s"],
+        "typing_p95_ms": warm["typing"]["p95_ms"],
+        "typing_median_ms": warm["typing"]["median_ms"],
+        "cursor_p95_ms": warm["cursor"]["p95_ms"],
+        "peak_rss_mib": warm["peak_rss_before_arrival_mib"],
     }
+    report["goals"] = {
+        name: {"measured": value, "goal": goals[name], "met": value <= goals[name]}
+        for name, value in measured.items()
+    }
+    report["goals"]["typing_p95_ms_per_scope"] = {
+        name: scope["typing"]["p95_ms"] for name, scope in warm["scopes"].items()
+    }
+    if fzf:
+        report["goals"]["typing_median_vs_fzf"] = {
+            "measured": warm["typing"]["median_ms"],
+            "goal": round(fzf["median_ms"] / 2, 1),
+            "met": warm["typing"]["median_ms"] <= fzf["median_ms"] / 2,
+        }
     json.dump(report, sys.stdout, indent=2, ensure_ascii=False)
     print()
     return 0

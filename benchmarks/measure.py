@@ -29,6 +29,17 @@ def own_peak_rss_mib() -> float | None:
     return round(int(match[1]) / 1024, 1) if match else None
 
 
+def rss_parts_mib() -> dict[str, float] | None:
+    """This process's resident memory now, split (Linux): its own (anonymous)
+    pages and the pages of files it maps (which the kernel may take back)."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return None
+    parts = dict(re.findall(r"^(RssAnon|RssFile):\s*(\d+) kB", status, re.MULTILINE))
+    return {name: round(int(kib) / 1024, 1) for name, kib in parts.items()}
+
+
 def summarize_ms(samples: list[float], digits: int = 1) -> dict[str, float]:
     """Median, p95 and max of durations in seconds, as milliseconds."""
     ordered = sorted(samples)

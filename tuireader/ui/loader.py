@@ -61,6 +61,8 @@ class Loader:
         self._files: LoadedFiles = {}
         self._key: library_file.Key | None = None
         #: Where the library file is kept (None: no cache, no library file).
+        #: A library loaded from the digests, not yet in the library file.
+        self._unkept: tuple[Library, SearchIndex] | None = None
         self._library_folder = (
             parse.folder.parent / "library" if isinstance(parse, ParseCache) else None
         )
@@ -167,9 +169,9 @@ class Loader:
         screen.reader.set_library(library, index)
         screen.contents_changed()
         screen.refresh_rows()
+        # Loaded from the digests: kept for the next start once indexed.
+        self._unkept = (library, index) if key is None else None
         self.after_load(index)
-        if key is None:  # loaded from the digests: keep it for the next start
-            self.run_in_thread(lambda: self._keep(library, index), "keep")
         self.count_searches()
         if news:
             say(screen.app, news, title="New digests", timeout=6)
@@ -303,21 +305,17 @@ class Loader:
             self.call_from_thread(self._searches_counted, counted, revision)
 
     def _index_words(self, index: SearchIndex) -> None:
-        """Filtering already works; this makes it fast at scale."""
+        """Filtering already works; this makes it fast at scale. Then a
+        library loaded from the digests is kept in the library file."""
         worker = get_current_worker()
         index.index_words(cancelled=lambda: worker.is_cancelled)
-
-    def _keep(self, library: Library, index: SearchIndex) -> None:
-        """Write the library file for the next start, once the abstracts are
-        indexed (this worker waits for that: it is the file's largest part)."""
-        worker = get_current_worker()
-        key = self._key
-        if self._library_folder is None or key is None:
+        unkept, key, folder = self._unkept, self._key, self._library_folder
+        if worker.is_cancelled or not index.words_indexed or unkept is None:
             return
-        index.index_words(cancelled=lambda: worker.is_cancelled)
-        if not worker.is_cancelled and index.words_indexed:
-            target = library_file.location(self._library_folder, self._paths)
-            library_file.write(target, key, library, index)
+        library, indexed = unkept
+        if indexed is index and key is not None and folder is not None:
+            self._unkept = None
+            library_file.write(library_file.location(folder, self._paths), key, library, index)
 
 
 def what_arrived(before: Library, after: Library) -> str:
