@@ -75,7 +75,7 @@ async def test_a_damaged_library_file_is_a_warning_and_is_rebuilt(folder: Path) 
         assert shown_ids(screen) == rows  # every paper, the slow way
         assert any(str(target) in message for message in notifications(pilot))
     found = library_file.look_up(locations.cache_dir() / "library", [str(folder)])
-    assert found.warning is None and found.opened is not None  # rewritten whole
+    assert found.warning is None and found.reader is not None  # rewritten whole
 
 
 async def test_a_digest_arriving_after_a_mapped_start_loads(folder: Path) -> None:

@@ -35,5 +35,5 @@ def keep(folder: Path, paths: list[str | os.PathLike[str]]) -> tuple[Library, Pa
 def reopened(folder: Path, paths: list[str | os.PathLike[str]]) -> library_file.Opened:
     """The library file of ``paths``, opened as a warm start opens it."""
     found = library_file.look_up(folder, paths)
-    assert found.warning is None and found.opened is not None
-    return found.opened
+    assert found.warning is None and found.reader is not None
+    return found.reader.read()

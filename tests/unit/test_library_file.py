@@ -66,7 +66,7 @@ def test_a_change_to_the_digests_makes_the_file_stale(
     else:
         some.unlink()
     found = library_file.look_up(folder, [digests])
-    assert found.opened is None and found.warning is None  # stale is no damage
+    assert found.reader is None and found.warning is None  # stale is no damage
     keep(folder, [digests])  # the slow load writes it again
     assert reopened(folder, [digests]).library.papers.keys() == load([digests])[0].papers.keys()
 
@@ -127,9 +127,15 @@ def test_a_damaged_file_is_a_warning_then_rebuilt(
     damage(target)
     assert target.read_bytes() != before
     found = library_file.look_up(folder, [digests])
-    assert found.opened is None
-    assert found.warning is not None
-    assert str(target) in str(found.warning) and "rebuilt" in str(found.warning)
+    if found.reader is None:  # seen at once (the head, the footer)
+        warning = found.warning
+    else:  # seen once the columns are read
+        with pytest.raises(library_file.Damaged) as raised:
+            found.reader.newest_day()
+            found.reader.read()
+        warning = library_file.damaged(target, raised.value)
+    assert warning is not None
+    assert str(target) in str(warning) and "rebuilt" in str(warning)
     keep(folder, [digests])
     assert len(reopened(folder, [digests]).library) == 240
 
@@ -188,8 +194,19 @@ def test_only_the_most_recently_used_files_are_kept(digests: Path, folder: Path)
     for day in days:
         keep(folder, [day])
     assert len(list(folder.glob("*" + library_file.SUFFIX))) == library_file.KEPT
-    assert library_file.look_up(folder, [days[0]]).opened is None  # the oldest went
-    assert library_file.look_up(folder, [days[-1]]).opened is not None
+    assert library_file.look_up(folder, [days[0]]).reader is None  # the oldest went
+    assert library_file.look_up(folder, [days[-1]]).reader is not None
+
+
+def test_the_newest_day_comes_first_and_alone(digests: Path, folder: Path) -> None:
+    library, _ = keep(folder, [digests])
+    found = library_file.look_up(folder, [digests])
+    assert found.reader is not None
+    first = found.reader.newest_day()
+    newest = library.dates[0]
+    assert first.dates == (newest,)
+    assert first.ordered_ids == library.by_date[newest]
+    assert list(first.ordered_papers()) == library.papers_on(newest)
 
 
 def test_an_empty_library_round_trips(tmp_path: Path) -> None:
@@ -198,4 +215,6 @@ def test_an_empty_library_round_trips(tmp_path: Path) -> None:
     keep(tmp_path / "library", [empty])
     opened = reopened(tmp_path / "library", [empty])
     assert len(opened.library) == 0
+    found = library_file.look_up(tmp_path / "library", [empty])
+    assert found.reader is not None and len(found.reader.newest_day()) == 0
     assert SearchIndex(opened.columns).search("anything").positions == ()

@@ -127,17 +127,25 @@ class Loader:
             self.call_from_thread(self._loaded, library, index, builder.files)
 
     def _from_library_file(self) -> bool:
-        """Show the library file's library at once, if there is a fresh one."""
+        """Show the library file's library, if there is a fresh one: its
+        newest day at once, then the whole of it."""
         if self._library_folder is None:
             return False
         found = library_file.look_up(self._library_folder, self._paths)
-        if found.warning:
-            self.call_from_thread(self._file_damaged, str(found.warning))
-        if found.opened is None:
+        if found.reader is None:
+            if found.warning:
+                self.call_from_thread(self._file_damaged, str(found.warning))
             return False
-        index = SearchIndex(found.opened.columns)
+        target = library_file.location(self._library_folder, self._paths)
+        try:
+            self.call_from_thread(self._progress, 0, 1, found.reader.newest_day())
+            opened = found.reader.read()
+        except library_file.Damaged as error:
+            self.call_from_thread(self._file_damaged, str(library_file.damaged(target, error)))
+            return False
+        index = SearchIndex(opened.columns)
         if not get_current_worker().is_cancelled:
-            self.call_from_thread(self._loaded, found.opened.library, index, {}, "", found.key)
+            self.call_from_thread(self._loaded, opened.library, index, {}, "", found.key)
         return True
 
     # On the UI thread ----------------------------------------------------------------

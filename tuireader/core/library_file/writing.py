@@ -1,0 +1,110 @@
+"""Writing a library file: streamed column by column into a temporary
+file that then replaces the old one, so no reader ever sees half a file."""
+
+from __future__ import annotations
+
+import contextlib
+import marshal
+import os
+import threading
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from tuireader.core.cache import paper_record
+from tuireader.core.library import Library
+from tuireader.core.library_file.contents import SUFFIX, WORD_ARRAYS, Key, footer_stamp
+from tuireader.core.library_file.sections import SectionWriter
+from tuireader.core.search import SearchIndex
+
+#: Library files kept: one per set of folders opened, the most recently used.
+KEPT = 3
+
+
+def write(target: Path, key: Key, library: Library, index: SearchIndex) -> bool:
+    """Keep ``library`` (indexed by ``index``, its abstracts' words too) in
+    ``target`` for ``key``; False when it could not be written (the file is
+    an optimisation: that is no error). Prunes all but :data:`KEPT` files."""
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with temporary.open("wb") as stream:
+            _write(SectionWriter(stream), key, library, index)
+        os.replace(temporary, target)
+    except (OSError, ValueError):
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        return False
+    _prune(target.parent)
+    return True
+
+
+def _write(out: SectionWriter, key: Key, library: Library, index: SearchIndex) -> None:
+    columns = index.columns()
+    if columns.tables is None:
+        raise ValueError("no mask tables")
+    count = out.texts("ids", columns.ids)
+    papers = library.ordered_papers()
+    out.blobs("records", (marshal.dumps(paper_record(paper)) for paper in papers))
+    for field, column in columns.text_columns.items():
+        if column.words is None:
+            raise ValueError(f"the {field} are not indexed yet")
+        texts = column.texts(range(count))
+        out.blobs(field, (text.encode("utf-8", "surrogatepass") for text in texts))
+        words = column.words.arrays()
+        for name in WORD_ARRAYS:
+            out.array(f"{field}_{name}", getattr(words, name))
+    tables = columns.tables
+    arrays: dict[str, npt.NDArray[Any]] = {
+        "category_codes": tables.categories[0],
+        "category_owners": tables.categories[1],
+        "day_ordinals": tables.days[0],
+        "day_owners": tables.days[1],
+    }
+    for name, values in arrays.items():
+        out.array(name, values)
+    position = index.position
+    dates = [((day.toordinal(),), ids) for day, ids in library.by_date.items()]
+    _write_groups(out, "date", dates, position)
+    listing_names = sorted({name for listed in library.by_category.values() for name in listed})
+    code = {name: n for n, name in enumerate(listing_names)}
+    listings = [
+        ((day.toordinal(), code[name]), ids)
+        for day, listed in library.by_category.items()
+        for name, ids in listed.items()
+    ]
+    _write_groups(out, "listing", listings, position)
+    warnings = [[w.source, w.line, w.message] for w in library.warnings]
+    out.finish(
+        {
+            **footer_stamp(),
+            "key": key,
+            "count": count,
+            "warnings": warnings,
+            "listing_names": listing_names,
+            "table_names": tables.names,
+        }
+    )
+
+
+def _write_groups(
+    out: SectionWriter,
+    name: str,
+    groups: Sequence[tuple[tuple[int, ...], Sequence[str]]],
+    position: Mapping[str, int],
+) -> None:
+    out.array(f"{name}_keys", np.array([keys for keys, _ in groups], np.int64).ravel())
+    out.array(f"{name}_sizes", np.array([len(ids) for _, ids in groups], np.int64))
+    listed = (position[paper_id] for _, ids in groups for paper_id in ids)
+    out.array(f"{name}_positions", np.fromiter(listed, np.int64))
+
+
+def _prune(folder: Path) -> None:
+    """Remove all but the :data:`KEPT` most recently used library files."""
+    with contextlib.suppress(OSError):
+        files = sorted(folder.glob(f"*{SUFFIX}"), key=lambda f: f.stat().st_mtime, reverse=True)
+        for old in files[KEPT:]:
+            old.unlink(missing_ok=True)
