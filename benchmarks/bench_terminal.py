@@ -9,7 +9,10 @@ tuireader's filter bar "3,784 of 91,375", fzf's info line "3784/91375". The
 expected numbers come from each tool itself beforehand (the library's search
 in-process; ``fzf --filter``), so a stale screen is never taken for an answer.
 A key that leaves the count as it was cannot be seen on screen and is left out
-(named in the report). The tools alternate, ``--repeat`` times each.
+(named in the report). The tools alternate, ``--repeat`` times each; the
+first tuireader run starts from the digests (and writes the library file),
+the others from the library file. Each run's memory is read from ``/proc``
+after typing.
 
 Polling costs a ``tmux`` process every few milliseconds, on the same two
 cores: the figures are an upper bound on what a person waits for.
@@ -144,9 +147,23 @@ def ours(corpus: Path, home: Path, counts: list[int], total: int) -> dict[str, f
         wait_idle(pane_pid(session))
         tmux("send-keys", "-t", session, "/")
         time.sleep(0.3)
-        return type_query(session, counts, lambda n: re.compile(rf"(?<![\d,]){n:,} of {total:,}"))
+        shown = type_query(session, counts, lambda n: re.compile(rf"(?<![\d,]){n:,} of {total:,}"))
+        MEMORY.append(memory_mib(pane_pid(session)))
+        return shown
     finally:
         tmux("kill-session", "-t", session)
+
+
+#: Each tuireader run's memory after typing (see :func:`memory_mib`).
+MEMORY: list[dict[str, float]] = []
+
+
+def memory_mib(pid: int) -> dict[str, float]:
+    """A process's peak RSS (``VmHWM``) and its resident memory now, split
+    into its own pages (``RssAnon``) and mapped files' (``RssFile``)."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    found = re.findall(r"^(VmHWM|RssAnon|RssFile):\s*(\d+) kB", status, re.MULTILINE)
+    return {name: round(int(kib) / 1024, 1) for name, kib in found}
 
 
 def theirs(lines: Path, counts: list[int], total: int) -> dict[str, float | None]:
@@ -235,6 +252,7 @@ def main(argv: list[str] | None = None) -> int:
         "expected_counts": {"tuireader": our_counts, "fzf": their_counts},
         "tuireader": summary(our_runs),
         "fzf": summary(their_runs),
+        "tuireader_memory_mib": MEMORY,
     }
     report["median_over_fzf"] = round(
         report["tuireader"]["median_ms"] / report["fzf"]["median_ms"], 2

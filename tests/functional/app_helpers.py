@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from time import monotonic
 
+import pytest
 import tomli_w
 from textual.geometry import Region
 from textual.pilot import Pilot
@@ -38,6 +42,16 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause(DETAIL_DELAY * 2)
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool], what: str) -> None:
+    """Wait (up to 20 s, no fixed sleep) until ``condition()``, then settle."""
+    deadline = monotonic() + 20
+    while not condition():
+        if monotonic() > deadline:
+            pytest.fail(f"never happened: {what}")
+        await asyncio.sleep(0.05)
+    await settle(pilot)
 
 
 async def detail_follows(pilot: Pilot[None]) -> None:

@@ -4,14 +4,10 @@ arrive later still load. The real app, watcher and cache folder."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from pathlib import Path
-from time import monotonic
 
 import pytest
-from app_helpers import copy_samples, loaded, make_app, notifications, settle, shown_ids
-from textual.pilot import Pilot
+from app_helpers import copy_samples, loaded, make_app, notifications, settle, shown_ids, until
 
 from tuireader.core import library_file, locations
 from tuireader.core.library_file.mapped import MappedPapers
@@ -39,15 +35,6 @@ async def first_start(folder: Path) -> list[str]:
         screen = await loaded(pilot)
         assert not isinstance(screen.reader.library.papers, MappedPapers)
         return shown_ids(screen)
-
-
-async def until(pilot: Pilot[None], condition: Callable[[], bool], what: str) -> None:
-    deadline = monotonic() + 20
-    while not condition():
-        if monotonic() > deadline:
-            pytest.fail(f"never happened: {what}")
-        await asyncio.sleep(0.05)
-    await settle(pilot)
 
 
 async def test_the_second_start_maps_the_library_file_and_reads_the_same(folder: Path) -> None:

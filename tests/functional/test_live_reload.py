@@ -8,7 +8,6 @@ import asyncio
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
 from pathlib import Path
 from time import monotonic
 
@@ -21,9 +20,9 @@ from app_helpers import (
     notifications,
     settle,
     shown_ids,
+    until,
     write_config,
 )
-from textual.pilot import Pilot
 
 from tuireader.cli import reader_app
 from tuireader.core.formats import ParseResult, parse_file
@@ -39,15 +38,6 @@ NEW_DAY = """# ArXiv cs.CV --Thu, 02 Feb 2022
 MORE = """### 3.A Third, Appended Later  [ :arrow_down: ](https://arxiv.org/pdf/2202.99993.pdf)
 >  Appended while the app was open.
 """
-
-
-async def until(pilot: Pilot[None], condition: Callable[[], bool], what: str) -> None:
-    deadline = monotonic() + 20
-    while not condition():
-        if monotonic() > deadline:
-            pytest.fail(f"never happened: {what}")
-        await asyncio.sleep(0.05)
-    await settle(pilot)
 
 
 @pytest.fixture
