@@ -4,7 +4,9 @@ arrive later still load. The real app, watcher and cache folder."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from app_helpers import copy_samples, loaded, make_app, notifications, settle, shown_ids, until
@@ -33,8 +35,45 @@ async def first_start(folder: Path) -> list[str]:
     """Run the app once, so the library file is written; the rows it showed."""
     async with make_app(folder).run_test(size=(120, 40)) as pilot:
         screen = await loaded(pilot)
-        assert not isinstance(screen.reader.library.papers, MappedPapers)
+        await until(pilot, lambda: library_path(folder).is_file(), "the library file written")
         return shown_ids(screen)
+
+
+async def test_the_first_start_switches_to_the_file_it_wrote_keeping_the_place(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Loaded from the digests, the library is written to its file and read
+    back from it (no text held in memory); the list, filter and cursor stay.
+    The write waits until the user has filtered and moved (the real write)."""
+    go_on = threading.Event()
+    write = library_file.write
+
+    def write_later(*arguments: Any) -> bool:
+        go_on.wait(timeout=20)
+        return write(*arguments)
+
+    monkeypatch.setattr(library_file, "write", write_later)
+    async with make_app(folder).run_test(size=(120, 40)) as pilot:
+        screen = pilot.app.screen
+        while not (isinstance(screen, MainScreen) and screen.reader.index):  # no settle: it waits
+            await pilot.pause(0.05)  # for the write held back
+            screen = pilot.app.screen
+        assert isinstance(screen, MainScreen)
+        assert not isinstance(screen.reader.library.papers, MappedPapers)
+        await pilot.press("slash", *"segmentation", "enter", "j", "j")
+        await pilot.pause(0.3)
+        rows, current = shown_ids(screen), screen.reader.current
+        assert len(rows) < 240 and current is not None
+        go_on.set()
+        await until(
+            pilot,
+            lambda: isinstance(screen.reader.library.papers, MappedPapers),
+            "the switch to the library file",
+        )
+        await loaded(pilot)
+        assert shown_ids(screen) == rows
+        assert screen.reader.current == current
+        assert screen.filter_bar.value == "segmentation"
 
 
 async def test_the_second_start_maps_the_library_file_and_reads_the_same(folder: Path) -> None:

@@ -4,7 +4,8 @@ authors 2, ID/categories 2, abstract 1)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -13,11 +14,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from library_file_helpers import keep, reopened
 
+from tuireader.core import search_columns
 from tuireader.core.library import load_library
 from tuireader.core.model import Paper
 from tuireader.core.query import QueryError, Text, conjuncts, parse, positive_texts
 from tuireader.core.search import Searcher, SearchIndex, SearchResult, highlight_spans
 from tuireader.core.text import fold
+from tuireader.core.word_index import WordIndex
 
 
 @pytest.fixture(scope="module")
@@ -362,3 +365,26 @@ def test_cancelled_indexing_changes_nothing(papers: list[Paper]) -> None:
     assert index.search("domain adaptation") == before
     index.index_words(cancelled=lambda: False)
     assert index.words_indexed
+
+
+def test_two_threads_indexing_at_once_build_each_index_once(
+    papers: list[Paper], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app's indexing worker and the one keeping the library file both
+    ask for the word indexes: the second waits for the first's."""
+    built: list[WordIndex] = []
+
+    class CountedWordIndex(WordIndex):
+        def __init__(self, texts: Iterable[str]) -> None:
+            super().__init__(texts)
+            built.append(self)
+
+    monkeypatch.setattr(search_columns, "WordIndex", CountedWordIndex)
+    index = SearchIndex(papers)
+    threads = [threading.Thread(target=index.index_words) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert index.words_indexed
+    assert len(built) == len(index.columns().text_columns)

@@ -8,6 +8,7 @@ disk until a search reads them.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import repeat, takewhile
@@ -33,6 +34,7 @@ class TextColumn:
         self._texts = texts
         self._size = size
         self.words = words
+        self._indexing = threading.Lock()
 
     @classmethod
     def of(cls, texts: Sequence[str]) -> TextColumn:
@@ -65,13 +67,15 @@ class TextColumn:
         return np.fromiter(map(contains, texts, repeat(term)), dtype=bool, count=positions.size)
 
     def index_words(self, cancelled: Callable[[], bool] = lambda: False) -> None:
-        """Build the word index (unless there is one); gives up, changing
-        nothing, as soon as ``cancelled()`` is true."""
-        if self.words is None:
-            texts = takewhile(lambda _text: not cancelled(), self._texts(range(self._size)))
-            words = WordIndex(texts)
-            if len(words) == self._size:
-                self.words = words
+        """Build the word index (unless there is one; a second thread asking
+        meanwhile waits for it); gives up, changing nothing, as soon as
+        ``cancelled()`` is true."""
+        with self._indexing:
+            if self.words is None:
+                texts = takewhile(lambda _text: not cancelled(), self._texts(range(self._size)))
+                words = WordIndex(texts)
+                if len(words) == self._size:
+                    self.words = words
 
     def vocabulary(self) -> Iterable[str]:
         """Its text, or (once indexed) each of its words once."""

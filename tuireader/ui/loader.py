@@ -61,8 +61,6 @@ class Loader:
         self._files: LoadedFiles = {}
         self._key: library_file.Key | None = None
         #: Where the library file is kept (None: no cache, no library file).
-        #: A library loaded from the digests, not yet in the library file.
-        self._unkept: tuple[Library, SearchIndex] | None = None
         self._library_folder = (
             parse.folder.parent / "library" if isinstance(parse, ParseCache) else None
         )
@@ -177,9 +175,9 @@ class Loader:
         screen.reader.set_library(library, index)
         screen.contents_changed()
         screen.refresh_rows()
-        # Loaded from the digests: kept for the next start once indexed.
-        self._unkept = (library, index) if key is None else None
         self.after_load(index)
+        if key is None:  # loaded from the digests: kept for the next start
+            self.run_in_thread(lambda: self._keep(library, index), "keep")
         self.count_searches()
         if news:
             say(screen.app, news, title="New digests", timeout=6)
@@ -313,17 +311,36 @@ class Loader:
             self.call_from_thread(self._searches_counted, counted, revision)
 
     def _index_words(self, index: SearchIndex) -> None:
-        """Filtering already works; this makes it fast at scale. Then a
-        library loaded from the digests is kept in the library file."""
+        """Filtering already works; this makes it fast at scale."""
         worker = get_current_worker()
         index.index_words(cancelled=lambda: worker.is_cancelled)
-        unkept, key, folder = self._unkept, self._key, self._library_folder
-        if worker.is_cancelled or not index.words_indexed or unkept is None:
+
+    def _keep(self, library: Library, index: SearchIndex) -> None:
+        """Write a library loaded from the digests to its file, once its words
+        are indexed (waiting for the worker that indexes them), then read it
+        back and show it from there: the same library, no text in memory."""
+        worker = get_current_worker()
+        key, folder = self._key, self._library_folder
+        if key is None or folder is None:
             return
-        library, indexed = unkept
-        if indexed is index and key is not None and folder is not None:
-            self._unkept = None
-            library_file.write(library_file.location(folder, self._paths), key, library, index)
+        index.index_words(cancelled=lambda: worker.is_cancelled)
+        target = library_file.location(folder, self._paths)
+        if worker.is_cancelled or not library_file.write(target, key, library, index):
+            return
+        with contextlib.suppress(library_file.Damaged):
+            reader = library_file.LibraryReader.open(target, key)
+            if reader is not None and not worker.is_cancelled:
+                opened = reader.read()
+                mapped = SearchIndex(opened.columns)
+                self.call_from_thread(self._switch, library, opened.library, mapped, key)
+
+    def _switch(
+        self, shown: Library, mapped: Library, index: SearchIndex, key: library_file.Key
+    ) -> None:
+        """Show the same library, now read from its file, if it is still the
+        one shown (a reload may have replaced it meanwhile)."""
+        if self._screen.reader.library is shown:
+            self._loaded(mapped, index, {}, "", key)
 
 
 def what_arrived(before: Library, after: Library) -> str:
