@@ -110,3 +110,16 @@ def test_each_way_of_looking_up_answers_alike() -> None:
     rare = index.vocabulary().splitlines().index("rare")
     listed = words.posting_texts[words.posting_starts[rare] : words.posting_starts[rare + 1]]
     assert listed.tolist() == list(range(0, 30_000, 997))
+
+
+def test_postings_span_slices_in_text_order() -> None:
+    """More texts than one slice of the postings' sort: each word's texts
+    are still all there, in order."""
+    texts = ["" if n % 9 == 0 else f"w{n % 50} v{n % 7}" for n in range(140_000)]
+    index = WordIndex(texts)
+    words = index.arrays()
+    vocabulary = index.vocabulary().splitlines()
+    for word in ("w0", "w49", "v3"):
+        w = vocabulary.index(word)
+        listed = words.posting_texts[words.posting_starts[w] : words.posting_starts[w + 1]]
+        assert listed.tolist() == [n for n, text in enumerate(texts) if word in text.split()]

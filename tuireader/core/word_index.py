@@ -25,6 +25,8 @@ _SEPARATOR = ord("\n")  # whitespace, so never part of a word
 #: a megabyte however large the library, instead of one byte per word id.
 _TEXTS_PER_STEP = 8192
 
+#: Texts whose postings are sorted per step (bounds the sort's memory).
+_TEXTS_PER_SLICE = 65536
 #: Matching words whose texts are looked up per vectorised step.
 _WORDS_PER_STEP = 4096
 #: What reading one id costs each way (relative, measured at 100,000 and
@@ -203,10 +205,22 @@ def _ranges(starts: npt.NDArray[np.int64], counts: npt.NDArray[np.int64]) -> npt
 def _postings(
     word_ids: npt.NDArray[np.int32], bounds: npt.NDArray[np.int64], words: int
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32]]:
-    """Each word's texts, in text order: the word ids sorted stably, with
-    each id's text beside it."""
-    texts = np.repeat(np.arange(bounds.size - 1, dtype=np.int32), np.diff(bounds))
-    order = np.argsort(word_ids, kind="stable")
+    """Each word's texts, in text order. A stable sort of the word ids would
+    need eight bytes an id at once (a gigabyte at a million papers), so the
+    texts go a slice at a time, each slice's ids sorted and put after what
+    earlier slices put under the same words."""
     starts = np.zeros(words + 1, dtype=np.int64)
     np.cumsum(np.bincount(word_ids, minlength=words), out=starts[1:])
-    return starts, texts[order]
+    postings = np.empty(word_ids.size, dtype=np.int32)
+    filled = starts[:-1].copy()  # where each word's next texts go
+    for first in range(0, bounds.size - 1, _TEXTS_PER_SLICE):
+        last = min(first + _TEXTS_PER_SLICE, bounds.size - 1)
+        ids = word_ids[bounds[first] : bounds[last]]
+        texts = np.repeat(np.arange(first, last, dtype=np.int32), np.diff(bounds[first : last + 1]))
+        order = np.argsort(ids, kind="stable")
+        ids = ids[order]
+        counts = np.bincount(ids, minlength=words)
+        run_starts = np.cumsum(counts) - counts  # each word's first place in this slice
+        postings[filled[ids] + np.arange(ids.size) - run_starts[ids]] = texts[order]
+        filled += counts
+    return starts, postings
