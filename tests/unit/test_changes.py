@@ -31,13 +31,3 @@ def test_changes_undo_redo_and_keep_the_tally_in_step(samples_dir: Path) -> None
     assert changes.redo().changed and store.tagged("survey") == {first.id, second.id}
     assert store.is_read(second.id) and store.get(first.id).starred
     assert tally.of(ALL) == (240, 239)
-
-
-def test_papers_of_one_day_and_category_share_their_scopes(samples_dir: Path) -> None:
-    """The tally keeps each paper's scopes; at 100,000 papers one tuple a
-    paper would cost ~10 MB, while a day's papers all have the same ones."""
-    library = load_library([samples_dir])
-    tally = Tally(library, frozenset())
-    kept = list(tally._scopes.values())
-    assert len(kept) == len(library)
-    assert len({id(scopes) for scopes in kept}) == len({frozenset(s) for s in kept}) < 20

@@ -149,7 +149,7 @@ class Reader(Changes):
 
     def count(self) -> Tally:
         """Count every part of the library (slow at scale: call it in a worker)."""
-        return Tally(self.library, self.store.read_ids())
+        return Tally(self.library, self.store.read_ids(), position=self.position)
 
     # Rows ----------------------------------------------------------------------------
 
