@@ -4,9 +4,12 @@ digest's cache entry. Real digests, real files in a temporary folder."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import shutil
+import struct
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from library_file_helpers import keep, load, reopened
@@ -107,7 +110,32 @@ def damage_sections(target: Path) -> None:
     target.write_bytes(data.replace(b'"ids": [24,', b'"ids": [999999999,'))
 
 
+def damage_a_column(target: Path) -> None:
+    """A word id past the vocabulary, as a flipped bit on disk could make."""
+    offset = json_footer(target)["sections"]["abstracts_word_ids"][0]
+    data = bytearray(target.read_bytes())
+    data[offset : offset + 4] = (2**31 - 1).to_bytes(4, "little")
+    target.write_bytes(bytes(data))
+
+
+def damage_listings(target: Path) -> None:
+    """A listing that names a position before the first."""
+    offset = json_footer(target)["sections"]["date_positions"][0]
+    data = bytearray(target.read_bytes())
+    data[offset : offset + 8] = (-5).to_bytes(8, "little", signed=True)
+    target.write_bytes(bytes(data))
+
+
+def json_footer(target: Path) -> dict[str, Any]:
+    data = target.read_bytes()
+    offset, length = struct.unpack_from("<QQ", data, len(MAGIC))
+    footer: dict[str, Any] = json.loads(data[offset : offset + length])
+    return footer
+
+
 DAMAGE = [
+    damage_a_column,
+    damage_listings,
     damage_truncated,
     damage_footer,
     damage_version,

@@ -136,8 +136,10 @@ def _groups(
     keys = sections.array(f"{name}_keys").reshape(-1, width)
     sizes = sections.array(f"{name}_sizes")
     positions = sections.array(f"{name}_positions")
-    if sizes.size != len(keys) or sizes.sum() != positions.size or np.any(positions >= count):
+    if sizes.size != len(keys) or sizes.sum() != positions.size:
         raise ValueError(f"{name} listings do not add up")
+    if positions.size and (positions.max() >= count or positions.min() < 0):
+        raise ValueError(f"{name} listings point past the end")
     chunks = np.split(positions, np.cumsum(sizes)[:-1]) if sizes.size else []
     return zip(keys.tolist(), (chunk.tolist() for chunk in chunks), strict=True)
 
@@ -162,7 +164,9 @@ def _words(sections: SectionReader, field: str, count: int) -> WordIndex:
     words = WordArrays(*(sections.array(f"{field}_{name}") for name in WORD_ARRAYS))
     vocabulary, bounds, starts = words.vocabulary, words.bounds, words.posting_starts
     known = int(np.count_nonzero(vocabulary == ord("\n")))
-    if bounds.size != count + 1 or bounds[-1] != words.word_ids.size or np.any(np.diff(bounds) < 0):
+    if bounds.size != count + 1 or bounds[0] != 0 or bounds[-1] != words.word_ids.size:
+        raise ValueError(f"the {field}' word index does not fit")
+    if np.any(np.diff(bounds) < 0):
         raise ValueError(f"the {field}' word index does not fit")
     if starts.size != known + 1 or starts[-1] != words.posting_texts.size:
         raise ValueError(f"the {field}' postings do not fit")
