@@ -15,6 +15,7 @@ import pytest
 from library_file_helpers import keep, load, reopened
 
 from tuireader.core import library_file
+from tuireader.core.library_file.mapped import UNREADABLE
 from tuireader.core.library_file.sections import MAGIC
 from tuireader.core.search import SearchIndex
 
@@ -166,6 +167,18 @@ def test_a_damaged_file_is_a_warning_then_rebuilt(
     assert str(target) in str(warning) and "rebuilt" in str(warning)
     keep(folder, [digests])
     assert len(reopened(folder, [digests]).library) == 240
+
+
+def test_a_damaged_record_reads_as_a_paper_that_says_so(digests: Path, folder: Path) -> None:
+    library, target = keep(folder, [digests])
+    offset = json_footer(target)["sections"]["records"][0]
+    data = bytearray(target.read_bytes())
+    data[offset : offset + 8] = b"\xff" * 8  # the first record's start
+    target.write_bytes(bytes(data))
+    opened = reopened(folder, [digests])
+    first = opened.library.ordered_papers()[0]
+    assert first.id == library.ordered_ids[0] and first.title == UNREADABLE
+    assert opened.library.ordered_papers()[1] == library.ordered_papers()[1]
 
 
 def test_magic_names_the_file_kind(digests: Path, folder: Path) -> None:

@@ -13,6 +13,9 @@ import numpy.typing as npt
 from tuireader.core.cache import paper_from_record
 from tuireader.core.model import Paper
 
+#: The title of a paper whose record in the library file is damaged.
+UNREADABLE = "(this paper's record is damaged; delete the library file to rebuild it)"
+
 
 class Blobs:
     """Byte strings back to back in one mapped buffer, by position."""
@@ -71,7 +74,13 @@ class MappedPapers(Mapping[str, Paper]):
         return len(self._ids)
 
     def at(self, position: int) -> Paper:
-        return paper_from_record(marshal.loads(self._records[position]))
+        """The paper at ``position``. Records are not all checked when the
+        file is opened (that would read gigabytes), so one damaged on disk
+        reads as a paper that says so, never as an error while drawing."""
+        try:
+            return paper_from_record(marshal.loads(self._records[position]))
+        except (ValueError, TypeError, EOFError, IndexError):
+            return Paper(self._ids[position], UNREADABLE)
 
 
 class PaperRows(Sequence[Paper]):
