@@ -300,6 +300,33 @@ async def test_sidebar_groups_many_dates_by_year_and_month(tmp_path: Path) -> No
         assert screen.reader.scope == Scope.of_day(date(2021, 7, 21))
 
 
+async def test_a_months_days_are_listed_when_it_is_first_opened(tmp_path: Path) -> None:
+    """Only the newest month lists its days at first (a decade of digests
+    would be ten thousand entries); another lists them, counted, when opened
+    or when one of its days is chosen."""
+    template = (SAMPLES / "2021-07-21-cs.CV.md").read_text().splitlines()
+    for day in range(1, 29):
+        header = f"# ArXiv cs.CV --Mon, {day:02d} Jun 2021"
+        (tmp_path / f"2021-06-{day:02d}.md").write_text("\n".join([header, *template[1:5]]) + "\n")
+    async with make_app(tmp_path, SAMPLES).run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        sidebar = screen.sidebar
+        june_5 = Scope.of_day(date(2021, 6, 5))
+        assert june_5 not in sidebar._entries
+        assert any(scope.kind == "day" for scope in sidebar._entries)  # the newest month's
+        june = sidebar.entry(Scope.of_month(2021, 6))
+        assert june is not None and not june.children
+        june.expand()
+        await settle(pilot)
+        labels = [str(child.label) for child in june.children]
+        assert len(labels) == 28 and "05 Sat 2/2" in labels
+        screen.choose_scope(Scope.of_day(date(2020, 8, 21)))
+        await settle(pilot)
+        entry = sidebar.entry(Scope.of_day(date(2020, 8, 21)))
+        assert entry is not None and str(entry.label) == "21 Fri 47/47"
+        assert sidebar.cursor_node is entry
+
+
 async def test_a_months_category_entry_lists_that_month_and_category(tmp_path: Path) -> None:
     """Sixteen June days of cs.CV, cs.LG on the even ones (one cross-listing a
     cs.CV paper) and a cs.LG day in May: June's cs.LG entry lists June's cs.LG

@@ -63,13 +63,16 @@ class Sidebar(Tree[Scope | None]):
         self.auto_expand = True
         self._entries: dict[Scope, tuple[TreeNode[Scope | None], str]] = {}
         self._shown: dict[Scope, tuple[int, int] | None] = {}
+        #: Months whose days are not listed yet, until first opened.
+        self._unfilled: dict[Scope, list[date]] = {}
+        self._counts: Counts = {}
         self.contents = SidebarContents()
 
     def show(self, contents: SidebarContents, counts: Counts, scope: Scope) -> None:
         """Rebuild the entries; keeps the cursor on ``scope``."""
         self.clear()
         self.contents = contents
-        self._entries, self._shown = {}, {}
+        self._entries, self._shown, self._unfilled = {}, {}, {}
         for entry, name in [(ALL, "All papers"), (UNREAD, "Unread"), (STARRED, "★ Starred")]:
             self._add(self.root, entry, name)
         self._add(self.root, NOTED, "✎ With notes")
@@ -99,16 +102,43 @@ class Sidebar(Tree[Scope | None]):
             year_node = self.root.add(Text(f"{year}", style="bold"), expand=year == newest.year)
             for month, in_month in groupby(in_year, key=lambda d: d.month):
                 days = list(in_month)
-                is_open = (year, month) == (newest.year, newest.month)
                 scope = Scope.of_month(year, month)
                 month_node = self._add(year_node, scope, f"{days[0]:%B}", leaf=False)
-                if is_open:
+                self._unfilled[scope] = days
+                if (year, month) == (newest.year, newest.month):
+                    self._fill(scope)
                     month_node.expand()
-                categories = sorted({c for day in days for c in contents.categories.get(day, ())})
-                for category in categories:
-                    self._add(month_node, Scope.of_month(year, month, category), category)
-                for day in days:
-                    self._add_day(month_node, day, f"{day:%d %a}", contents)
+
+    def _fill(self, month: Scope) -> None:
+        """List a month's categories and days, the first time it is opened: a
+        decade of digests is some ten thousand entries, too many to build and
+        count whenever the library changes."""
+        days = self._unfilled.pop(month, None)
+        if not days:
+            return
+        node = self._entries[month][0]
+        year, number = days[0].year, days[0].month
+        in_month = {c for day in days for c in self.contents.categories.get(day, ())}
+        for category in sorted(in_month):
+            self._add(node, Scope.of_month(year, number, category), category)
+        for day in days:
+            self._add_day(node, day, f"{day:%d %a}", self.contents)
+        self.update_counts(self._counts)
+
+    def entry(self, scope: Scope) -> TreeNode[Scope | None] | None:
+        """The entry of ``scope`` (its month listed first if need be)."""
+        if scope not in self._entries:
+            day = scope.day
+            month = scope.month or ((day.year, day.month) if day else None)
+            if month is not None:
+                self._fill(Scope.of_month(*month))
+        found = self._entries.get(scope)
+        return found[0] if found else None
+
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded[Scope | None]) -> None:
+        scope = event.node.data
+        if scope is not None and scope in self._unfilled:
+            self._fill(scope)
 
     def _add_day(
         self, parent: TreeNode[Scope | None], day: date, name: str, contents: SidebarContents
@@ -131,6 +161,7 @@ class Sidebar(Tree[Scope | None]):
 
     def update_counts(self, counts: Counts) -> None:
         """Relabel the entries whose counts changed (after marks changed)."""
+        self._counts = counts
         for scope, (node, name) in self._entries.items():
             count = counts.get(scope)
             if self._shown.get(scope, ()) != count:
@@ -139,10 +170,9 @@ class Sidebar(Tree[Scope | None]):
 
     def select_scope(self, scope: Scope) -> None:
         """Put the cursor on ``scope``, opening the groups it is in."""
-        entry = self._entries.get(scope)
-        if entry is None:
+        node = self.entry(scope)
+        if node is None:
             return
-        node = entry[0]
         parent = node.parent
         while parent is not None:
             parent.expand()
