@@ -176,8 +176,9 @@ class Loader:
         screen.contents_changed()
         screen.refresh_rows()
         self.after_load(index)
-        if key is None:  # loaded from the digests: kept for the next start
-            self.run_in_thread(lambda: self._keep(library, index), "keep")
+        kept = self._key
+        if key is None and kept is not None:  # loaded from the digests: kept for the next start
+            self.run_in_thread(lambda: self._keep(library, index, kept), "keep")
         self.count_searches()
         if news:
             say(screen.app, news, title="New digests", timeout=6)
@@ -315,13 +316,14 @@ class Loader:
         worker = get_current_worker()
         index.index_words(cancelled=lambda: worker.is_cancelled)
 
-    def _keep(self, library: Library, index: SearchIndex) -> None:
-        """Write a library loaded from the digests to its file, once its words
-        are indexed (waiting for the worker that indexes them), then read it
-        back and show it from there: the same library, no text in memory."""
+    def _keep(self, library: Library, index: SearchIndex, key: library_file.Key) -> None:
+        """Write a library loaded from the digests to its file (under the key
+        of the files it was loaded from), once its words are indexed (waiting
+        for the worker that indexes them), then read it back and show it from
+        there: the same library, no text in memory."""
         worker = get_current_worker()
-        key, folder = self._key, self._library_folder
-        if key is None or folder is None:
+        folder = self._library_folder
+        if folder is None:
             return
         index.index_words(cancelled=lambda: worker.is_cancelled)
         target = library_file.location(folder, self._paths)
