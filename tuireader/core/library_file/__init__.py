@@ -75,6 +75,8 @@ def look_up(folder: Path, paths: Sequence[str | os.PathLike[str]]) -> Lookup:
     """Find the library file of ``paths`` in ``folder``, if it is fresh.
     Raises ``LibraryError`` for a path that does not exist."""
     target = location(folder, paths)
+    if not target.exists():  # a first start: no need to look at every file twice
+        return Lookup(None, None)
     key = current_key(paths)
     if key is None:
         return Lookup(None, None)
