@@ -17,7 +17,6 @@ import dataclasses
 import functools
 import hashlib
 import marshal
-import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from tuireader.core import locations
+from tuireader.core.files import replacing
 from tuireader.core.formats import ParseResult, parse_file
 from tuireader.core.model import Digest, LoadWarning, Paper
 
@@ -135,17 +135,13 @@ class ParseCache:
         return self.folder / f"{digest.hexdigest()}{_SUFFIX}"
 
     def _write(self, entry: Path, data: bytes) -> bool:
-        temporary = entry.with_name(f".{entry.name}.{os.getpid()}")
         try:
-            entry.parent.mkdir(parents=True, exist_ok=True)
-            temporary.write_bytes(data)
-            os.replace(temporary, entry)
+            with replacing(entry, durable=False) as handle:
+                handle.write(data)
             return True
         except OSError:
             # Not only "missing": with a file where the folder should be, the
             # clean-up fails too (ENOTDIR), and a cache must never stop a load.
-            with contextlib.suppress(OSError):
-                temporary.unlink()
             return False
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import marshal
-import os
-import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -15,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tuireader.core.cache import paper_record
+from tuireader.core.files import replacing
 from tuireader.core.library import Library
 from tuireader.core.library_file.contents import SUFFIX, WORD_ARRAYS, Key, footer_stamp
 from tuireader.core.library_file.sections import SectionWriter
@@ -28,15 +27,10 @@ def write(target: Path, key: Key, library: Library, index: SearchIndex) -> bool:
     """Keep ``library`` (indexed by ``index``, its abstracts' words too) in
     ``target`` for ``key``; False when it could not be written (the file is
     an optimisation: that is no error). Prunes all but :data:`KEPT` files."""
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with temporary.open("wb") as stream:
+        with replacing(target, durable=False) as stream:
             _write(SectionWriter(stream), key, library, index)
-        os.replace(temporary, target)
     except (OSError, ValueError):
-        with contextlib.suppress(OSError):
-            temporary.unlink()
         return False
     _prune(target.parent)
     return True
