@@ -75,22 +75,22 @@ class Changes:
         return self._do(f"Tagged {target} {what}", edits)
 
     def undo(self) -> Outcome:
-        action = self.history.to_undo()
-        if action is None:
-            return Outcome("Nothing to undo", changed=False)
-        outcome = self._apply(list(action.undo))
-        if outcome.problem != _READ_ONLY:
-            self.history.undone()
-        return replace(outcome, message=f"Undid: {action.description}")
+        return self._replay(forward=False)
 
     def redo(self) -> Outcome:
-        action = self.history.to_redo()
+        return self._replay(forward=True)
+
+    def _replay(self, forward: bool) -> Outcome:
+        """Undo (or redo) the last step; the history moves only if it was applied."""
+        history = self.history
+        action = history.to_redo() if forward else history.to_undo()
         if action is None:
-            return Outcome("Nothing to redo", changed=False)
-        outcome = self._apply(list(action.redo))
+            return Outcome(f"Nothing to {'redo' if forward else 'undo'}", changed=False)
+        outcome = self._apply(list(action.redo if forward else action.undo))
         if outcome.problem != _READ_ONLY:
-            self.history.redone()
-        return replace(outcome, message=f"Redid: {action.description}")
+            (history.redone if forward else history.undone)()
+        done = "Redid" if forward else "Undid"
+        return replace(outcome, message=f"{done}: {action.description}")
 
     def _do(self, description: str, edits: list[Edit], remember: bool = True) -> Outcome:
         undo, problem = self._applied(edits)
