@@ -135,7 +135,10 @@ def type_query(session: str, counts: list[int], shown: Any) -> dict[str, float |
     return times
 
 
-def ours(corpus: Path, home: Path, counts: list[int], total: int) -> dict[str, float | None]:
+def ours(
+    corpus: Path, home: Path, counts: list[int], total: int
+) -> tuple[dict[str, float | None], dict[str, float]]:
+    """One tuireader run: each key's time, and the app's memory after typing."""
     session = "bench-tuireader"
     env = " ".join(
         f"XDG_{name.upper()}_HOME={home / name}" for name in ("data", "config", "cache", "state")
@@ -148,14 +151,9 @@ def ours(corpus: Path, home: Path, counts: list[int], total: int) -> dict[str, f
         tmux("send-keys", "-t", session, "/")
         time.sleep(0.3)
         shown = type_query(session, counts, lambda n: re.compile(rf"(?<![\d,]){n:,} of {total:,}"))
-        MEMORY.append(memory_mib(pane_pid(session)))
-        return shown
+        return shown, memory_mib(pane_pid(session))
     finally:
         tmux("kill-session", "-t", session)
-
-
-#: Each tuireader run's memory after typing (see :func:`memory_mib`).
-MEMORY: list[dict[str, float]] = []
 
 
 def memory_mib(pid: int) -> dict[str, float]:
@@ -241,9 +239,11 @@ def main(argv: list[str] | None = None) -> int:
         total = len(papers)
         del library, papers, index
 
-        our_runs, their_runs = [], []
+        our_runs, their_runs, memory = [], [], []
         for _ in range(args.repeat):
-            our_runs.append(ours(corpus, home, our_counts, total))
+            times, used = ours(corpus, home, our_counts, total)
+            our_runs.append(times)
+            memory.append(used)
             their_runs.append(theirs(lines, their_counts, total))
 
     report = {
@@ -252,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
         "expected_counts": {"tuireader": our_counts, "fzf": their_counts},
         "tuireader": summary(our_runs),
         "fzf": summary(their_runs),
-        "tuireader_memory_mib": MEMORY,
+        "tuireader_memory_mib": memory,
     }
     report["median_over_fzf"] = round(
         report["tuireader"]["median_ms"] / report["fzf"]["median_ms"], 2

@@ -24,13 +24,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tuireader.core.library import LoadedFiles, discover, stamp_of
-from tuireader.core.library_file.contents import FIELDS, SUFFIX, Key, Opened
+from tuireader.core.library_file.contents import SUFFIX, Key, Opened
 from tuireader.core.library_file.reading import LibraryReader
 from tuireader.core.library_file.sections import Damaged
 from tuireader.core.library_file.writing import KEPT, write
 from tuireader.core.model import LoadWarning
 
-__all__ = ["FIELDS", "KEPT", "SUFFIX", "Damaged", "Key", "LibraryReader", "Lookup", "Opened"]
+__all__ = ["KEPT", "SUFFIX", "Damaged", "Key", "LibraryReader", "Lookup", "Opened"]
 __all__ += ["current_key", "damaged", "key_of", "location", "look_up", "write"]
 
 
