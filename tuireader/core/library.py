@@ -268,17 +268,29 @@ def _unchanged(files: LoadedFiles, path: Path, stamp: Stamp) -> ParseResult | No
 
 
 def _digest_files(paths: Iterable[str | os.PathLike[str]], builder: LibraryBuilder) -> list[Path]:
-    """The digest files under ``paths``, newest first by the date in their
-    path (so the top of the list fills in first); folders that cannot be read
-    become the builder's warnings."""
-    files = []
+    """The digest files under ``paths`` in load order; folders that cannot
+    be read become the builder's warnings."""
+    files, warnings = digest_files(paths)
+    for warning in warnings:
+        builder.warn(warning)
+    return files
+
+
+def digest_files(
+    paths: Iterable[str | os.PathLike[str]],
+) -> tuple[list[Path], list[LoadWarning]]:
+    """The digest files under ``paths`` in the order a load adds them: newest
+    first by the date in their path (so the top of the list fills in first);
+    and a warning for each folder that cannot be read."""
+    files: list[Path] = []
+    warnings: list[LoadWarning] = []
     for item in discover(paths):
         if isinstance(item, LoadWarning):
-            builder.warn(item)
+            warnings.append(item)
         else:
             files.append(item)
     files.sort(key=_date_in_path, reverse=True)
-    return files
+    return files, warnings
 
 
 def stamp_of(path: Path) -> Stamp:

@@ -151,7 +151,7 @@ class WordIndex:
         texts = self._arrays.posting_texts
         for first in range(0, words.size, _WORDS_PER_STEP):
             some = words[first : first + _WORDS_PER_STEP]
-            found[texts[_ranges(starts[some], starts[some + 1] - starts[some])]] = True
+            found[texts[ranges(starts[some], starts[some + 1] - starts[some])]] = True
         return found
 
     def _at_positions(
@@ -166,7 +166,7 @@ class WordIndex:
             with_words = np.flatnonzero(counts)
             if with_words.size:
                 counts = counts[with_words]
-                ids = self._word_ids[_ranges(firsts[with_words], counts)]
+                ids = self._word_ids[ranges(firsts[with_words], counts)]
                 found[start + with_words] = np.logical_or.reduceat(
                     is_match[ids], np.cumsum(counts) - counts
                 )
@@ -191,15 +191,15 @@ class WordIndex:
         return words[np.append(True, words[1:] != words[:-1])] if words.size else words
 
 
-def _ranges(starts: npt.NDArray[np.int64], counts: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+def ranges(starts: npt.NDArray[np.int64], counts: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     """The indices of the ranges ``starts[i]`` to ``starts[i] + counts[i]``, back to back."""
     ends = np.cumsum(counts)
     if not ends.size:
         return ends
-    ranges: npt.NDArray[np.int64] = np.arange(ends[-1]) + np.repeat(
+    indices: npt.NDArray[np.int64] = np.arange(ends[-1]) + np.repeat(
         starts - (ends - counts), counts
     )
-    return ranges
+    return indices
 
 
 def _postings(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from time import monotonic
 from typing import TYPE_CHECKING
 
@@ -24,7 +25,7 @@ from tuireader.core.library import (
     load_progressively,
     reload_library,
 )
-from tuireader.core.parallel import worker_count
+from tuireader.core.parallel import parse_in_order, worker_count
 from tuireader.core.rank import Cancelled
 from tuireader.core.reader import plural
 from tuireader.core.search import SearchIndex
@@ -35,6 +36,8 @@ from tuireader.ui.watch import Watcher
 if TYPE_CHECKING:
     from tuireader.ui.screens.main import MainScreen
 
+#: A library file and what was read from it.
+Mapped = tuple[library_file.LibraryReader, library_file.Opened]
 #: Seconds to wait after marks change before the saved searches are recounted.
 RECOUNT_DELAY = 0.5
 #: While loading, the list is refreshed at most this often (seconds)...
@@ -60,6 +63,8 @@ class Loader:
         #: it came from the library file), and their key.
         self._files: LoadedFiles = {}
         self._key: library_file.Key | None = None
+        #: The library file shown, when it came from one: a reload extends it.
+        self._mapped: Mapped | None = None
         #: Where the library file is kept (None: no cache, no library file).
         self._library_folder = (
             parse.folder.parent / "library" if isinstance(parse, ParseCache) else None
@@ -130,20 +135,24 @@ class Loader:
         if self._library_folder is None:
             return False
         found = library_file.look_up(self._library_folder, self._paths)
-        if found.reader is None:
-            if found.warning:
-                self.call_from_thread(self._file_damaged, str(found.warning))
+        if found.warning:
+            self.call_from_thread(self._file_damaged, str(found.warning))
+        reader = found.reader or found.stale
+        if reader is None:
             return False
+        if found.reader is None and library_file.addition(self._paths, reader.key) is None:
+            return False  # not only new days: from the digests
         target = library_file.location(self._library_folder, self._paths)
         try:
-            self.call_from_thread(self._progress, 0, 1, found.reader.newest_day())
-            opened = found.reader.read()
+            self.call_from_thread(self._progress, 0, 1, reader.newest_day())
+            opened = reader.read()
         except library_file.Damaged as error:
             self.call_from_thread(self._file_damaged, str(library_file.damaged(target, error)))
             return False
         index = SearchIndex(opened.columns)
         if not get_current_worker().is_cancelled:
-            self.call_from_thread(self._loaded, opened.library, index, {}, "", found.key)
+            # A stale one is shown as it is; the reload that follows extends it.
+            self.call_from_thread(self._loaded, opened.library, index, {}, "", (reader, opened))
         return True
 
     # On the UI thread ----------------------------------------------------------------
@@ -162,27 +171,27 @@ class Loader:
         index: SearchIndex,
         files: LoadedFiles,
         news: str = "",
-        key: library_file.Key | None = None,
+        mapped: Mapped | None = None,
     ) -> None:
         """The whole library (first load, or again after digests changed:
         ``news`` says what arrived; scope, filter and cursor stay), from
-        ``files`` or (``key`` given) from the library file."""
+        ``files`` or from the library file ``mapped``."""
         screen, first = self._screen, self.loading
         self.loading = False
-        self._files = files
-        self._key = key or library_file.key_of(files)
+        self._files, self._mapped = files, mapped
+        self._key = mapped[0].key if mapped else library_file.key_of(files)
         screen.query_one(ProgressBar).display = False
         screen.reader.set_library(library, index)
         screen.contents_changed()
         screen.refresh_rows()
         self.after_load(index)
         kept = self._key
-        if key is None and kept is not None:  # loaded from the digests: kept for the next start
+        if mapped is None and kept is not None:  # loaded from the digests: kept for the next start
             self.run_in_thread(lambda: self._keep(library, index, kept), "keep")
         self.count_searches()
         if news:
             say(screen.app, news, title="New digests", timeout=6)
-        if first and self._watcher:
+        if first:
             self.reload()  # for what landed while loading (costs a look at the files)
         if library.warnings and first:
             count = plural(len(library.warnings), "loading warning")
@@ -267,6 +276,8 @@ class Loader:
         try:
             if self._key is not None and library_file.current_key(self._paths) == self._key:
                 return  # nothing came, changed or went
+            if self._mapped and self._extend(before):
+                return
             builder = reload_library(self._files, self._paths, self._parse, worker_count())
         except LibraryError:
             return  # a folder went away: keep showing what was loaded
@@ -277,6 +288,37 @@ class Loader:
         if not worker.is_cancelled:
             news = what_arrived(before, library)
             self.call_from_thread(self._loaded, library, index, builder.files, news)
+
+    def _extend(self, before: Library) -> bool:
+        """Extend the library file shown with the digests of new days, and
+        show it; False if they are not only that (or it could not be done)."""
+        assert self._mapped is not None and self._library_folder is not None
+        reader, opened = self._mapped
+        added = library_file.addition(self._paths, reader.key)
+        if added is None:
+            return False
+        results = list(parse_in_order(added.files, self._parse, worker_count()))
+        target = library_file.location(self._library_folder, self._paths)
+        if not library_file.extend(target, reader, opened, added, results):
+            return False
+        mapped = self._opened(target, added.key)
+        if mapped is None:
+            return False
+        if not get_current_worker().is_cancelled:
+            library = mapped[1].library
+            news = what_arrived(before, library)
+            index = SearchIndex(mapped[1].columns)
+            self.call_from_thread(self._loaded, library, index, {}, news, mapped)
+        return True
+
+    @staticmethod
+    def _opened(target: Path, key: library_file.Key) -> Mapped | None:
+        """The library file just written, read (None if it cannot be)."""
+        with contextlib.suppress(library_file.Damaged):
+            reader = library_file.LibraryReader.open(target, key)
+            if reader is not None:
+                return reader, reader.read()
+        return None
 
     def after_load(self, index: SearchIndex) -> None:
         """The library is shown: count it, then make search fast at scale."""
@@ -329,20 +371,15 @@ class Loader:
         target = library_file.location(folder, self._paths)
         if worker.is_cancelled or not library_file.write(target, key, library, index):
             return
-        with contextlib.suppress(library_file.Damaged):
-            reader = library_file.LibraryReader.open(target, key)
-            if reader is not None and not worker.is_cancelled:
-                opened = reader.read()
-                mapped = SearchIndex(opened.columns)
-                self.call_from_thread(self._switch, library, opened.library, mapped, key)
+        mapped = self._opened(target, key)
+        if mapped is not None and not worker.is_cancelled:
+            self.call_from_thread(self._switch, library, mapped, SearchIndex(mapped[1].columns))
 
-    def _switch(
-        self, shown: Library, mapped: Library, index: SearchIndex, key: library_file.Key
-    ) -> None:
+    def _switch(self, shown: Library, mapped: Mapped, index: SearchIndex) -> None:
         """Show the same library, now read from its file, if it is still the
         one shown (a reload may have replaced it meanwhile)."""
         if self._screen.reader.library is shown:
-            self._loaded(mapped, index, {}, "", key)
+            self._loaded(mapped[1].library, index, {}, "", mapped)
 
 
 def what_arrived(before: Library, after: Library) -> str:

@@ -25,13 +25,15 @@ from pathlib import Path
 
 from tuireader.core.library import LoadedFiles, discover, stamp_of
 from tuireader.core.library_file.contents import SUFFIX, Key, Opened
+from tuireader.core.library_file.extending import Addition, addition, extend
 from tuireader.core.library_file.reading import LibraryReader
 from tuireader.core.library_file.sections import Damaged
 from tuireader.core.library_file.writing import KEPT, write
 from tuireader.core.model import LoadWarning
 
-__all__ = ["KEPT", "SUFFIX", "Damaged", "Key", "LibraryReader", "Lookup", "Opened"]
-__all__ += ["current_key", "damaged", "key_of", "location", "look_up", "write"]
+__all__ = ["KEPT", "SUFFIX", "Addition", "Damaged", "Key", "LibraryReader", "Lookup", "Opened"]
+__all__ += ["addition", "current_key", "damaged", "extend", "key_of", "location", "look_up"]
+__all__ += ["write"]
 
 
 def location(folder: Path, paths: Iterable[str | os.PathLike[str]]) -> Path:
@@ -64,26 +66,31 @@ def current_key(paths: Iterable[str | os.PathLike[str]]) -> Key | None:
 @dataclass(frozen=True)
 class Lookup:
     """What a start finds: the library file if it fits the digests as they
-    are now, their key, and a warning if the file was damaged."""
+    are now, or else the stale one (to be extended, if digests were only
+    added); their key; and a warning if the file was damaged."""
 
     reader: LibraryReader | None
     key: Key | None
     warning: LoadWarning | None = None
+    stale: LibraryReader | None = None
 
 
 def look_up(folder: Path, paths: Sequence[str | os.PathLike[str]]) -> Lookup:
-    """Find the library file of ``paths`` in ``folder``, if it is fresh.
+    """Find the library file of ``paths`` in ``folder``, fresh or stale.
     Raises ``LibraryError`` for a path that does not exist."""
     target = location(folder, paths)
     if not target.exists():  # a first start: no need to look at every file twice
         return Lookup(None, None)
     key = current_key(paths)
-    if key is None:
-        return Lookup(None, None)
     try:
-        return Lookup(LibraryReader.open(target, key), key)
+        reader = LibraryReader.open(target)
     except Damaged as error:
         return Lookup(None, key, damaged(target, error))
+    if reader is None or key is None:
+        return Lookup(None, key)
+    if reader.key == key:
+        return Lookup(reader, key)
+    return Lookup(None, key, stale=reader)
 
 
 def damaged(target: Path, error: Damaged) -> LoadWarning:

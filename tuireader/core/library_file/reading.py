@@ -42,9 +42,9 @@ class LibraryReader:
         self._footer = sections.footer
 
     @classmethod
-    def open(cls, target: Path, key: Key) -> LibraryReader | None:
-        """The file ``target`` if it was written for ``key``; None when there
-        is none or it is stale. Raises :class:`Damaged` otherwise."""
+    def open(cls, target: Path, key: Key | None = None) -> LibraryReader | None:
+        """The file ``target`` if it was written for ``key`` (None: for any);
+        None when there is none or it is stale. Raises :class:`Damaged` otherwise."""
         try:
             sections = SectionReader(target)
         except FileNotFoundError:
@@ -54,7 +54,19 @@ class LibraryReader:
         footer = sections.footer
         if any(footer.get(name) != value for name, value in footer_stamp().items()):
             raise Damaged("written by another version of tuireader or Python")
-        return cls(target, sections) if footer.get("key") == key else None
+        if not isinstance(footer.get("key"), list):
+            raise Damaged("written for no digests")
+        return cls(target, sections) if key is None or footer["key"] == key else None
+
+    @property
+    def key(self) -> Key:
+        """The digests it was written for."""
+        key: Key = self._footer["key"]
+        return key
+
+    @property
+    def sections(self) -> SectionReader:
+        return self._sections
 
     def newest_day(self) -> Library:
         """The papers of the newest day only, decoded at once: what the

@@ -48,6 +48,14 @@ class SectionWriter:
         self._stream.write(values.data.cast("B"))
         self._sections[name] = (offset, values.dtype.str, int(values.size))
 
+    def pieces(self, name: str, dtype: npt.DTypeLike, pieces: Iterable[npt.NDArray[Any]]) -> None:
+        """One array written a piece at a time (never whole in memory)."""
+        offset, count, kind = self._aligned(), 0, np.dtype(dtype)
+        for piece in pieces:
+            self._stream.write(np.ascontiguousarray(piece, kind).data.cast("B"))
+            count += piece.size
+        self._sections[name] = (offset, kind.str, count)
+
     def texts(self, name: str, texts: Iterable[str]) -> int:
         """Texts joined by :data:`SEPARATOR`; returns how many there were.
         Raises ValueError for a text holding the separator."""
@@ -61,7 +69,7 @@ class SectionWriter:
         self._sections[name] = (offset, "|u1", size)
         return count
 
-    def blobs(self, name: str, blobs: Iterable[bytes]) -> None:
+    def blobs(self, name: str, blobs: Iterable[bytes | memoryview]) -> None:
         """Byte strings back to back, and where each ends (``<name>_ends``)."""
         offset, ends, size = self._aligned(), array("q"), 0
         for blob in blobs:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import marshal
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,8 @@ from tuireader.core.files import replacing
 from tuireader.core.library import Library
 from tuireader.core.library_file.contents import SUFFIX, WORD_ARRAYS, Key, footer_stamp
 from tuireader.core.library_file.sections import SectionWriter
+from tuireader.core.masks import Tables
+from tuireader.core.model import LoadWarning
 from tuireader.core.search import SearchIndex
 
 #: Library files kept: one per set of folders opened, the most recently used.
@@ -27,9 +29,15 @@ def write(target: Path, key: Key, library: Library, index: SearchIndex) -> bool:
     """Keep ``library`` (indexed by ``index``, its abstracts' words too) in
     ``target`` for ``key``; False when it could not be written (the file is
     an optimisation: that is no error). Prunes all but :data:`KEPT` files."""
+    return replace(target, lambda out: _write(out, key, library, index))
+
+
+def replace(target: Path, fill: Callable[[SectionWriter], None]) -> bool:
+    """Replace ``target`` with what ``fill`` writes (False when it could not:
+    the old file stays); prunes all but :data:`KEPT` files."""
     try:
         with replacing(target, durable=False) as stream:
-            _write(SectionWriter(stream), key, library, index)
+            fill(SectionWriter(stream))
     except (OSError, ValueError):
         return False
     _prune(target.parent)
@@ -51,7 +59,12 @@ def _write(out: SectionWriter, key: Key, library: Library, index: SearchIndex) -
         words = column.words.arrays()
         for name in WORD_ARRAYS:
             out.array(f"{field}_{name}", getattr(words, name))
-    tables = columns.tables
+    write_tables(out, columns.tables)
+    write_listings(out, library, index.position)
+    finish(out, key, count, library.warnings, columns.tables.names, library.categories)
+
+
+def write_tables(out: SectionWriter, tables: Tables) -> None:
     arrays: dict[str, npt.NDArray[Any]] = {
         "category_codes": tables.categories[0],
         "category_owners": tables.categories[1],
@@ -60,26 +73,38 @@ def _write(out: SectionWriter, key: Key, library: Library, index: SearchIndex) -
     }
     for name, values in arrays.items():
         out.array(name, values)
-    position = index.position
+
+
+def write_listings(out: SectionWriter, library: Library, position: Mapping[str, int]) -> None:
+    """The papers each day lists, and each day's each category, by position."""
     dates = [((day.toordinal(),), ids) for day, ids in library.by_date.items()]
     _write_groups(out, "date", dates, position)
-    listing_names = sorted({name for listed in library.by_category.values() for name in listed})
-    code = {name: n for n, name in enumerate(listing_names)}
+    code = {name: n for n, name in enumerate(library.categories)}
     listings = [
         ((day.toordinal(), code[name]), ids)
         for day, listed in library.by_category.items()
         for name, ids in listed.items()
     ]
     _write_groups(out, "listing", listings, position)
-    warnings = [[w.source, w.line, w.message] for w in library.warnings]
+
+
+def finish(
+    out: SectionWriter,
+    key: Key,
+    count: int,
+    warnings: Sequence[LoadWarning],
+    table_names: Sequence[str],
+    listing_names: Sequence[str],
+) -> None:
+    """The footer: what wrote the file, for which digests, and its names."""
     out.finish(
         {
             **footer_stamp(),
             "key": key,
             "count": count,
-            "warnings": warnings,
-            "listing_names": listing_names,
-            "table_names": tables.names,
+            "warnings": [[w.source, w.line, w.message] for w in warnings],
+            "listing_names": list(listing_names),
+            "table_names": list(table_names),
         }
     )
 
