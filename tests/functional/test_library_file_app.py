@@ -12,6 +12,8 @@ import pytest
 from app_helpers import copy_samples, loaded, make_app, notifications, settle, shown_ids, until
 
 from tuireader.core import library_file, locations
+from tuireader.core.cache import ParseCache
+from tuireader.core.formats import ParseResult
 from tuireader.core.library_file.mapped import MappedPapers
 from tuireader.core.scope import Scope
 from tuireader.ui.screens.main import MainScreen
@@ -104,8 +106,25 @@ async def test_a_damaged_library_file_is_a_warning_and_is_rebuilt(folder: Path) 
     assert found.warning is None and found.reader is not None  # rewritten whole
 
 
-async def test_a_digest_arriving_after_a_mapped_start_loads(folder: Path) -> None:
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the digests the app parses (or reads from the parse cache)."""
+    names: list[str] = []
+    parse = ParseCache.__call__
+
+    def recorded(cache: ParseCache, path: Path) -> ParseResult:
+        names.append(path.name)
+        return parse(cache, path)
+
+    monkeypatch.setattr(ParseCache, "__call__", recorded)
+    return names
+
+
+async def test_a_digest_arriving_after_a_mapped_start_loads(
+    folder: Path, parsed: list[str]
+) -> None:
     await first_start(folder)
+    parsed.clear()
     async with make_app(folder).run_test(size=(120, 40)) as pilot:
         screen: MainScreen = await loaded(pilot)
         assert isinstance(screen.reader.library.papers, MappedPapers)
@@ -114,3 +133,27 @@ async def test_a_digest_arriving_after_a_mapped_start_loads(folder: Path) -> Non
         await until(pilot, lambda: len(screen.reader.library) == 241, "the new paper loaded")
         assert "2202.99991" in shown_ids(screen)
         assert any("1 new paper, 2022-02-02 cs.CV" in m for m in notifications(pilot))
+        # Extended in its file, not loaded again from every digest:
+        assert parsed == ["2022-02-02-cs.CV.md"]
+        assert isinstance(screen.reader.library.papers, MappedPapers)
+        found = library_file.look_up(locations.cache_dir() / "library", [str(folder)])
+        assert found.reader is not None and len(found.reader.read().library) == 241
+
+
+async def test_a_new_day_that_landed_while_closed_extends_the_file_at_start(
+    folder: Path, parsed: list[str]
+) -> None:
+    rows = await first_start(folder)
+    parsed.clear()
+    (folder / "2022-02-02-cs.CV.md").write_text(NEW_DAY)
+    async with make_app(folder).run_test(size=(120, 40)) as pilot:
+        screen: MainScreen = await loaded(pilot)
+        screen.choose_scope(Scope("all"))
+        await until(pilot, lambda: len(screen.reader.library) == 241, "the new day added")
+        await settle(pilot)
+        assert isinstance(screen.reader.library.papers, MappedPapers)
+        assert shown_ids(screen) == ["2202.99991", *rows]  # the newest day first
+        assert parsed == ["2022-02-02-cs.CV.md"]
+        assert any("1 new paper, 2022-02-02 cs.CV" in m for m in notifications(pilot))
+    found = library_file.look_up(locations.cache_dir() / "library", [str(folder)])
+    assert found.reader is not None  # fresh: the next start maps it at once
