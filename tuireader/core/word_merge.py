@@ -89,18 +89,24 @@ def _added_words(
 ) -> tuple[npt.NDArray[np.uint8], _Extra]:
     """The vocabulary with the added texts' new words after the old ones
     (whose ids stay), and the added texts' word ids."""
+    distinct = [set(text.split()) for text in added]
+    wanted = set().union(*distinct)
     known = vocabulary.tobytes().decode().split("\n")[:-1]
-    ids = dict(zip(known, range(len(known)), strict=True))
-    first_new = len(ids)
+    # Only the added texts' words are looked up: a dict of the whole
+    # vocabulary (a million IDs, for the keys) would cost more than the rest.
+    ids = {word: n for n, word in enumerate(known) if word in wanted}
+    new_words: list[str] = []
     word_ids: list[int] = []
     bounds = [0]
-    for text in added:
-        distinct = set(text.split())
-        for word in distinct:
-            word_ids.append(ids.setdefault(word, len(ids)))
+    for words in distinct:
+        for word in words:
+            if word not in ids:
+                ids[word] = len(known) + len(new_words)
+                new_words.append(word)
+            word_ids.append(ids[word])
         bounds.append(len(word_ids))
-    new_words = "".join(word + "\n" for word in list(ids)[first_new:]).encode()
-    extended = np.concatenate((vocabulary, np.frombuffer(new_words, np.uint8)))
+    appended = "".join(word + "\n" for word in new_words).encode()
+    extended = np.concatenate((vocabulary, np.frombuffer(appended, np.uint8)))
     return extended, _Extra(np.array(word_ids, np.int32), np.array(bounds, np.int64))
 
 
@@ -117,6 +123,10 @@ def _word_ids(
     for first in range(0, size, _TEXTS_PER_STEP):
         from_old = source[first : first + _TEXTS_PER_STEP]
         is_old = from_old >= 0
+        if is_old.all() and from_old[-1] - from_old[0] == from_old.size - 1:
+            # Old texts still side by side (most of them): their ids as they are.
+            yield old.word_ids[old.bounds[from_old[0]] : old.bounds[from_old[-1] + 1]]
+            continue
         olds, news = from_old[is_old], which_added[first : first + _TEXTS_PER_STEP][~is_old]
         counts = np.empty(from_old.size, np.int64)
         counts[is_old], counts[~is_old] = old_counts[olds], added_counts[news]

@@ -203,6 +203,9 @@ class Loader:
                 timeout=8,
             )
 
+    def _adding(self, count: str) -> None:
+        say(self._screen.app, f"Adding {count} to the library…", title="New digests", timeout=4)
+
     def _file_damaged(self, warning: str) -> None:
         say(self._screen.app, warning, title="Library file rebuilt", severity="warning", timeout=8)
 
@@ -297,6 +300,8 @@ class Loader:
         added = library_file.addition(self._paths, reader.key)
         if added is None:
             return False
+        count = plural(len(added.files), "new digest")
+        self.call_from_thread(self._adding, count)
         results = list(parse_in_order(added.files, self._parse, worker_count()))
         target = library_file.location(self._library_folder, self._paths)
         if not library_file.extend(target, reader, opened, added, results):

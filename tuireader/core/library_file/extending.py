@@ -15,10 +15,12 @@ adds the newest first). Anything else is left to a load from the digests.
 from __future__ import annotations
 
 import marshal
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from itertools import chain
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -41,6 +43,9 @@ from tuireader.core.search_columns import (
 )
 from tuireader.core.word_merge import extend_words
 
+#: Bytes of the old file copied per write (its pages let go after each).
+_BYTES_PER_COPY = 1 << 26
+T = TypeVar("T")
 _SEARCHED = dict(
     zip(FIELDS, (title_searched, authors_searched, keys_searched, abstract_searched), strict=True)
 )
@@ -138,26 +143,26 @@ class _Plan:
         source = np.full(count, -1, np.int64)
         kept = np.flatnonzero(self.new_of_old >= 0)
         source[self.new_of_old[kept]] = kept
-        order = source.tolist()
 
-        def blobs(name: str, new: Iterable[bytes]) -> Iterator[bytes | memoryview]:
+        def blobs(name: str, new: list[bytes]) -> None:
             old = Blobs(sections.bytes_of(name), sections.array(f"{name}_ends"))
-            return _interleaved(order, old.many(kept.tolist()), new)
+            pieces, ends = _spliced(old, source, new)
+            out.joined(name, _releasing(pieces, partial(sections.release, name)), ends)
 
-        records = (marshal.dumps(paper_record(paper)) for paper in self.papers)
-        out.blobs("records", blobs("records", records))
+        blobs("records", [marshal.dumps(paper_record(paper)) for paper in self.papers])
         for field, column in opened.columns.text_columns.items():
             texts = [_SEARCHED[field](paper) for paper in self.papers]
-            encoded = (text.encode("utf-8", "surrogatepass") for text in texts)
-            out.blobs(field, blobs(field, encoded))
+            blobs(field, [text.encode("utf-8", "surrogatepass") for text in texts])
             if column.words is None:
                 raise ValueError(f"the {field} are not indexed")
             words = extend_words(column.words.arrays(), self.new_of_old, texts, self.at)
             out.array(f"{field}_vocabulary", words.vocabulary)
-            out.pieces(f"{field}_word_ids", np.int32, words.word_ids)
+            for name in ("word_ids", "posting_texts"):
+                section = f"{field}_{name}"
+                pieces = _releasing(getattr(words, name), partial(sections.release, section))
+                out.pieces(section, np.int32, pieces)
             out.array(f"{field}_bounds", words.bounds)
             out.array(f"{field}_posting_starts", words.posting_starts)
-            out.pieces(f"{field}_posting_texts", np.int32, words.posting_texts)
         if opened.columns.tables is None:
             raise ValueError("no mask tables")
         tables = self._tables(opened.columns.tables)
@@ -200,9 +205,38 @@ def _joined(
     return np.concatenate((values, more[:, 0])), joined
 
 
-def _interleaved(
-    order: list[int], old: Iterator[memoryview], new: Iterable[bytes]
-) -> Iterator[bytes | memoryview]:
-    """The old blobs where ``order`` has an old position, the new ones where it has -1."""
-    fresh = iter(new)
-    return (next(fresh) if source < 0 else next(old) for source in order)
+def _spliced(
+    old: Blobs, source: npt.NDArray[np.int64], new: list[bytes]
+) -> tuple[Iterator[bytes | memoryview], npt.NDArray[np.int64]]:
+    """The blobs of a new order, as pieces: runs of old blobs (where
+    ``source`` has their old positions, one after another) copied in slices
+    of at most :data:`_BYTES_PER_COPY`, and the ``new`` ones (where it has
+    -1); and where each blob ends."""
+    is_old = source >= 0
+    sizes = np.empty(source.size, np.int64)
+    sizes[is_old] = old.sizes(source[is_old])
+    sizes[~is_old] = [len(blob) for blob in new]
+    ends = np.cumsum(sizes)
+    apart = ~is_old[1:] | ~is_old[:-1] | (np.diff(source) != 1)
+    firsts = [0, *(np.flatnonzero(apart) + 1).tolist()] if source.size else []
+    lasts = [first - 1 for first in firsts[1:]] + [source.size - 1]
+
+    def pieces() -> Iterator[bytes | memoryview]:
+        fresh = iter(new)
+        for first, last in zip(firsts, lasts, strict=True):
+            if not is_old[first]:
+                yield next(fresh)
+                continue
+            run = old.span(int(source[first]), int(source[last]))
+            for start in range(0, len(run), _BYTES_PER_COPY):
+                yield run[start : start + _BYTES_PER_COPY]
+
+    return pieces(), ends
+
+
+def _releasing(pieces: Iterable[T], release: Callable[[], None]) -> Iterator[T]:
+    """``pieces``, letting go of the old file's pages read for each once it
+    is written: a rewrite of gigabytes never holds them all as its memory."""
+    for piece in pieces:
+        yield piece
+        release()

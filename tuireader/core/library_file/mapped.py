@@ -33,6 +33,14 @@ class Blobs:
     def __getitem__(self, position: int) -> memoryview:
         return self._data[int(self._starts[position]) : int(self._ends[position])]
 
+    def sizes(self, positions: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        sizes: npt.NDArray[np.int64] = self._ends[positions] - self._starts[positions]
+        return sizes
+
+    def span(self, first: int, last: int) -> memoryview:
+        """The blobs from ``first`` to ``last`` (inclusive), back to back."""
+        return self._data[int(self._starts[first]) : int(self._ends[last])]
+
     def many(self, positions: Iterable[int]) -> Iterator[memoryview]:
         """The blobs at ``positions``, looked up in one numpy step."""
         wanted = np.fromiter(positions, dtype=np.intp)

@@ -79,6 +79,20 @@ class SectionWriter:
         self._sections[name] = (offset, "|u1", size)
         self.array(f"{name}_ends", np.frombuffer(ends, dtype=np.int64))
 
+    def joined(
+        self, name: str, pieces: Iterable[bytes | memoryview], ends: npt.NDArray[np.int64]
+    ) -> None:
+        """Byte strings written as pieces of any size (runs of them), with
+        where each ends (``<name>_ends``). Raises ValueError if they differ."""
+        offset, size = self._aligned(), 0
+        for piece in pieces:
+            self._stream.write(piece)
+            size += len(piece)
+        if size != (int(ends[-1]) if ends.size else 0):
+            raise ValueError(f"the pieces of {name} do not add up")
+        self._sections[name] = (offset, "|u1", size)
+        self.array(f"{name}_ends", ends)
+
     def finish(self, footer: dict[str, Any]) -> None:
         data = json.dumps({**footer, "sections": self._sections}).encode()
         offset = self._aligned()
@@ -122,11 +136,19 @@ class SectionReader:
             if start < _HEAD.size or start + dtype.itemsize * count > offset:
                 raise Damaged(f"section {name} lies outside the file")
 
-    def release(self) -> None:
-        """Let go of the pages read so far (they stay in the page cache):
-        opening reads or checks whole columns once, and those pages need not
-        count as this process's memory until a search reads them again."""
-        self._map.madvise(mmap.MADV_DONTNEED)
+    def release(self, name: str | None = None) -> None:
+        """Let go of the pages read so far, of one section or all (they stay
+        in the page cache): opening reads or checks whole columns once, and
+        those pages need not count as this process's memory until a search
+        reads them again."""
+        if name is None:
+            self._map.madvise(mmap.MADV_DONTNEED)
+            return
+        start, dtype, count = self._section(name)
+        aligned = start - start % mmap.PAGESIZE
+        end = start + dtype.itemsize * count
+        if end > aligned:
+            self._map.madvise(mmap.MADV_DONTNEED, aligned, end - aligned)
 
     def chunks(self, name: str, size: int = 1 << 24) -> Iterator[npt.NDArray[Any]]:
         """A large array a piece of ``size`` bytes at a time, each piece's
