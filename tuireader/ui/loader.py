@@ -15,6 +15,7 @@ from textual.widgets import ProgressBar
 from textual.worker import get_current_worker
 
 from tuireader.core import library_file
+from tuireader.core.arrivals import what_arrived
 from tuireader.core.cache import ParseCache
 from tuireader.core.library import (
     Library,
@@ -385,25 +386,3 @@ class Loader:
         one shown (a reload may have replaced it meanwhile)."""
         if self._screen.reader.library is shown:
             self._loaded(mapped[1].library, index, {}, "", mapped)
-
-
-def what_arrived(before: Library, after: Library) -> str:
-    """ "38 new papers, 2026-11-24 cs.CV" (or what went away), for a notice."""
-    new = after.papers.keys() - before.papers.keys()
-    gone = before.papers.keys() - after.papers.keys()
-    where = sorted(
-        {
-            f"{day:%Y-%m-%d} {category}"
-            for day, listed in after.by_category.items()
-            for category, ids in listed.items()
-            if not new.isdisjoint(ids)
-        },
-        reverse=True,
-    )
-    parts = []
-    if new:
-        shown = ", ".join(where[:3]) + (f" and {len(where) - 3} more" if len(where) > 3 else "")
-        parts.append(f"{plural(len(new), 'new paper')}, {shown}")
-    if gone:
-        parts.append(f"{plural(len(gone), 'paper')} no longer listed")
-    return "; ".join(parts) or "Digests changed; no paper came or went"
