@@ -222,8 +222,9 @@ async def drive_app(
         if morning:
             await until(lambda: len(screen.reader.library) > result["papers"], timeout=900)
             grown = time.perf_counter()
-            await until(lambda: clock.time > grown)  # painted since
-            result["new_day_in_s"] = round(time.time() - spawned_at, 3)
+            await until(lambda: clock.shown[2] > grown and clock.time >= clock.shown[2])
+            painted_ago = time.perf_counter() - clock.time  # the list with the new day
+            result["new_day_in_s"] = round(time.time() - painted_ago - spawned_at, 3)
             result["new_day_from_library_file"] = isinstance(
                 screen.reader.library.papers, MappedPapers
             )
