@@ -180,10 +180,11 @@ async def type_query(app: Any, pilot: Any, clock: PaintClock, query: str) -> dic
 
 
 async def drive_app(
-    corpus: Path, spawned_at: float, typing_repeat: int, relevance: bool, morning: bool
+    corpus: Path, spawned_at: float, typing_repeat: int, relevance: bool, morning: int
 ) -> dict[str, Any]:
     """Open the app on ``corpus``; time first paper, load, typing and cursor
-    (or, on a ``morning``, when a day that landed while it was closed is in)."""
+    (or, on a ``morning``, when the app has more than that many papers: a
+    day that landed while it was closed is in)."""
     from tuireader.core import library_file, locations
     from tuireader.core.library_file.mapped import MappedPapers
     from tuireader.core.scope import ALL, NOTED, STARRED, UNREAD, Scope
@@ -220,11 +221,9 @@ async def drive_app(
         result["loaded_s"] = round(time.time() - spawned_at, 3)
         result["papers"] = len(screen.reader.library)
         if morning:
-            await until(lambda: len(screen.reader.library) > result["papers"], timeout=900)
-            grown = time.perf_counter()
-            await until(lambda: clock.shown[2] > grown and clock.time >= clock.shown[2])
-            painted_ago = time.perf_counter() - clock.time  # the list with the new day
-            result["new_day_in_s"] = round(time.time() - painted_ago - spawned_at, 3)
+            # Until the app holds the new day (the list follows within a frame).
+            await until(lambda: len(screen.reader.library) > morning, timeout=900)
+            result["new_day_in_s"] = round(time.time() - spawned_at, 3)
             result["new_day_from_library_file"] = isinstance(
                 screen.reader.library.papers, MappedPapers
             )
@@ -384,7 +383,7 @@ def fzf_times(corpus: Path, cache: Path, repeat: int) -> dict[str, Any] | None:
 
 
 def run_app(
-    corpus: Path, home: Path, typing_repeat: int, relevance: bool, morning: bool = False
+    corpus: Path, home: Path, typing_repeat: int, relevance: bool, morning: int = 0
 ) -> dict[str, Any]:
     """One app process with its XDG folders in ``home``."""
     env = dict(os.environ)
@@ -393,7 +392,7 @@ def run_app(
     command = [sys.executable, __file__, "--child", "--corpus", str(corpus)]
     command += ["--typing-repeat", str(typing_repeat), "--spawned-at", str(time.time())]
     command += [] if relevance else ["--no-relevance"]
-    command += ["--morning"] if morning else []
+    command += ["--morning", str(morning)] if morning else []
     completed = subprocess.run(command, env=env, capture_output=True, text=True)
     if completed.returncode != 0:
         raise SystemExit(f"the app run failed:\n{completed.stderr}")
@@ -414,7 +413,7 @@ def main(argv: list[str] | None = None) -> int:
         help="leave out the relevance step (its matrix takes minutes at 1,000,000 papers)",
     )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--morning", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--morning", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--spawned-at", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -439,7 +438,8 @@ def main(argv: list[str] | None = None) -> int:
         ]
         # The next morning: a new day landed while the app was closed.
         arrive(home / "arrivals")
-        morning = run_app(corpus, home, 1, args.relevance, morning=True)
+        papers = warm_runs[-1]["papers"] + ARRIVING_PAPERS  # with its run's new day
+        morning = run_app(corpus, home, 1, args.relevance, morning=papers)
         fzf = fzf_times(corpus, home / "cache", args.fzf_repeat)
     warm = sorted(warm_runs, key=lambda run: run["first_paper_s"])[len(warm_runs) // 2]
     report: dict[str, Any] = {

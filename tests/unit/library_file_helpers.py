@@ -34,6 +34,15 @@ def keep(folder: Path, paths: list[str | os.PathLike[str]]) -> tuple[Library, Pa
 
 def reopened(folder: Path, paths: list[str | os.PathLike[str]]) -> library_file.Opened:
     """The library file of ``paths``, opened as a warm start opens it."""
-    found = library_file.look_up(folder, paths)
-    assert found.warning is None and found.reader is not None
-    return found.reader.read()
+    reader = fresh(folder, paths)
+    assert reader is not None, "no library file that fits"
+    return reader.read()
+
+
+def fresh(folder: Path, paths: list[str | os.PathLike[str]]) -> library_file.LibraryReader | None:
+    """The library file of ``paths`` if it fits their digests as they are."""
+    found = library_file.kept(folder, paths)
+    assert found.warning is None
+    if found.reader is None or library_file.fit(found.reader, paths) != library_file.Fit.FRESH:
+        return None
+    return found.reader

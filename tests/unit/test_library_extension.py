@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from library_file_helpers import keep
+from library_file_helpers import fresh, keep, reopened
 
 from tuireader.core import library_file
 from tuireader.core.formats import parse_file
@@ -51,20 +51,20 @@ def put_back(aside: list[Path]) -> None:
 
 def extended(folder: Path, digests: Path) -> bool:
     """Extend the library file of ``digests`` as a start finds it."""
-    found = library_file.look_up(folder, [digests])
-    assert found.reader is None and found.stale is not None
-    added = library_file.addition([str(digests)], found.stale.key)
+    reader = library_file.kept(folder, [digests]).reader
+    assert reader is not None and fresh(folder, [digests]) is None
+    added = library_file.addition([str(digests)], reader.key)
     if added is None:
+        assert library_file.fit(reader, [digests]) is library_file.Fit.STALE
         return False
+    assert library_file.fit(reader, [digests]) is library_file.Fit.NEW_DAYS
     results = [parse_file(path) for path in added.files]
     target = library_file.location(folder, [digests])
-    return library_file.extend(target, found.stale, found.stale.read(), added, results)
+    return library_file.extend(target, reader, reader.read(), added, results)
 
 
 def opened(folder: Path, digests: Path) -> Opened:
-    found = library_file.look_up(folder, [digests])
-    assert found.reader is not None, "not fresh"
-    return found.reader.read()
+    return reopened(folder, [digests])
 
 
 def assert_same(extended: Opened, loaded: Opened) -> None:
@@ -147,4 +147,4 @@ def test_only_new_days_extend_a_file(samples_dir: Path, tmp_path: Path, change: 
     else:  # newest by its name, but for a day the file has: orders that day anew
         shutil.copy(oldest, digests / "2030-01-01-cs.CV.md")
     assert not extended(tmp_path / "library", digests)
-    assert library_file.look_up(tmp_path / "library", [digests]).reader is None
+    assert fresh(tmp_path / "library", [digests]) is None

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from library_file_helpers import keep, load, reopened
+from library_file_helpers import fresh, keep, load, reopened
 
 from tuireader.core import library_file
 from tuireader.core.library_file.mapped import UNREADABLE
@@ -69,8 +69,7 @@ def test_a_change_to_the_digests_makes_the_file_stale(
         (digests / "2030-01-01.md").write_text(some.read_text())
     else:
         some.unlink()
-    found = library_file.look_up(folder, [digests])
-    assert found.reader is None and found.warning is None  # stale is no damage
+    assert fresh(folder, [digests]) is None  # stale (no damage: fresh asserts that)
     keep(folder, [digests])  # the slow load writes it again
     assert reopened(folder, [digests]).library.papers.keys() == load([digests])[0].papers.keys()
 
@@ -155,7 +154,7 @@ def test_a_damaged_file_is_a_warning_then_rebuilt(
     assert callable(damage)
     damage(target)
     assert target.read_bytes() != before
-    found = library_file.look_up(folder, [digests])
+    found = library_file.kept(folder, [digests])
     if found.reader is None:  # seen at once (the head, the footer)
         warning = found.warning
     else:  # seen once the columns are read
@@ -235,15 +234,15 @@ def test_only_the_most_recently_used_files_are_kept(digests: Path, folder: Path)
     for day in days:
         keep(folder, [day])
     assert len(list(folder.glob("*" + library_file.SUFFIX))) == library_file.KEPT
-    assert library_file.look_up(folder, [days[0]]).reader is None  # the oldest went
-    assert library_file.look_up(folder, [days[-1]]).reader is not None
+    assert library_file.kept(folder, [days[0]]).reader is None  # the oldest went
+    assert fresh(folder, [days[-1]]) is not None
 
 
 def test_the_newest_day_comes_first_and_alone(digests: Path, folder: Path) -> None:
     library, _ = keep(folder, [digests])
-    found = library_file.look_up(folder, [digests])
-    assert found.reader is not None
-    first = found.reader.newest_day()
+    reader = fresh(folder, [digests])
+    assert reader is not None
+    first = reader.newest_day()
     newest = library.dates[0]
     assert first.dates == (newest,)
     assert first.ordered_ids == library.by_date[newest]
@@ -256,6 +255,6 @@ def test_an_empty_library_round_trips(tmp_path: Path) -> None:
     keep(tmp_path / "library", [empty])
     opened = reopened(tmp_path / "library", [empty])
     assert len(opened.library) == 0
-    found = library_file.look_up(tmp_path / "library", [empty])
-    assert found.reader is not None and len(found.reader.newest_day()) == 0
+    reader = fresh(tmp_path / "library", [empty])
+    assert reader is not None and len(reader.newest_day()) == 0
     assert SearchIndex(opened.columns).search("anything").positions == ()

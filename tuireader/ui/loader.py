@@ -131,28 +131,30 @@ class Loader:
             self.call_from_thread(self._loaded, library, index, builder.files)
 
     def _from_library_file(self) -> bool:
-        """Show the library file's library, if there is a fresh one: its
-        newest day at once, then the whole of it."""
+        """Show the library file's library, if it fits the digests or only
+        lacks new days (extended by the reload that follows): its newest day
+        at once, then the whole of it."""
         if self._library_folder is None:
             return False
-        found = library_file.look_up(self._library_folder, self._paths)
+        found = library_file.kept(self._library_folder, self._paths)
         if found.warning:
             self.call_from_thread(self._file_damaged, str(found.warning))
-        reader = found.reader or found.stale
+        reader = found.reader
         if reader is None:
             return False
-        if found.reader is None and library_file.addition(self._paths, reader.key) is None:
-            return False  # not only new days: from the digests
         target = library_file.location(self._library_folder, self._paths)
         try:
+            # The newest day first, even before the file is known to fit:
+            # if it does not, the digests' papers replace it as they come.
             self.call_from_thread(self._progress, 0, 1, reader.newest_day())
+            if library_file.fit(reader, self._paths) is library_file.Fit.STALE:
+                return False
             opened = reader.read()
         except library_file.Damaged as error:
             self.call_from_thread(self._file_damaged, str(library_file.damaged(target, error)))
             return False
         index = SearchIndex(opened.columns)
         if not get_current_worker().is_cancelled:
-            # A stale one is shown as it is; the reload that follows extends it.
             self.call_from_thread(self._loaded, opened.library, index, {}, "", (reader, opened))
         return True
 

@@ -21,6 +21,7 @@ import hashlib
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
 from tuireader.core.library import LoadedFiles, discover, stamp_of
@@ -31,9 +32,9 @@ from tuireader.core.library_file.sections import Damaged
 from tuireader.core.library_file.writing import KEPT, write
 from tuireader.core.model import LoadWarning
 
-__all__ = ["KEPT", "SUFFIX", "Addition", "Damaged", "Key", "LibraryReader", "Lookup", "Opened"]
-__all__ += ["addition", "current_key", "damaged", "extend", "key_of", "location", "look_up"]
-__all__ += ["write"]
+__all__ = ["KEPT", "SUFFIX", "Addition", "Damaged", "Fit", "Key", "Kept", "LibraryReader"]
+__all__ += ["Opened", "addition", "current_key", "damaged", "extend", "fit", "key_of", "kept"]
+__all__ += ["location", "write"]
 
 
 def location(folder: Path, paths: Iterable[str | os.PathLike[str]]) -> Path:
@@ -63,34 +64,39 @@ def current_key(paths: Iterable[str | os.PathLike[str]]) -> Key | None:
     return sorted(stamps)
 
 
+class Fit(Enum):
+    """How a library file fits the digests as they are now."""
+
+    FRESH = "written for them"
+    NEW_DAYS = "they gained new days since: extend it"
+    STALE = "they changed otherwise: read them again"
+
+
 @dataclass(frozen=True)
-class Lookup:
-    """What a start finds: the library file if it fits the digests as they
-    are now, or else the stale one (to be extended, if digests were only
-    added); their key; and a warning if the file was damaged."""
+class Kept:
+    """The library file kept for a set of folders (written for whatever
+    digests: see :func:`fit`), or the warning if it is damaged."""
 
     reader: LibraryReader | None
-    key: Key | None
     warning: LoadWarning | None = None
-    stale: LibraryReader | None = None
 
 
-def look_up(folder: Path, paths: Sequence[str | os.PathLike[str]]) -> Lookup:
-    """Find the library file of ``paths`` in ``folder``, fresh or stale.
-    Raises ``LibraryError`` for a path that does not exist."""
+def kept(folder: Path, paths: Sequence[str | os.PathLike[str]]) -> Kept:
+    """The library file of ``paths`` in ``folder``, opened (not yet read)."""
     target = location(folder, paths)
-    if not target.exists():  # a first start: no need to look at every file twice
-        return Lookup(None, None)
-    key = current_key(paths)
     try:
-        reader = LibraryReader.open(target)
+        return Kept(LibraryReader.open(target))
     except Damaged as error:
-        return Lookup(None, key, damaged(target, error))
-    if reader is None or key is None:
-        return Lookup(None, key)
-    if reader.key == key:
-        return Lookup(reader, key)
-    return Lookup(None, key, stale=reader)
+        return Kept(None, damaged(target, error))
+
+
+def fit(reader: LibraryReader, paths: Sequence[str | os.PathLike[str]]) -> Fit:
+    """Whether ``reader``'s file fits the digests under ``paths`` now (a
+    ``stat`` of each). Raises ``LibraryError`` for a path that does not exist."""
+    key = current_key(paths)
+    if key is not None and key == reader.key:
+        return Fit.FRESH
+    return Fit.NEW_DAYS if addition(paths, reader.key) else Fit.STALE
 
 
 def damaged(target: Path, error: Damaged) -> LoadWarning:

@@ -15,6 +15,7 @@ adds the newest first). Anything else is left to a load from the digests.
 from __future__ import annotations
 
 import marshal
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -60,7 +61,7 @@ class Addition:
     key: Key
 
 
-def addition(paths: Iterable[str], key: Key) -> Addition | None:
+def addition(paths: Iterable[str | os.PathLike[str]], key: Key) -> Addition | None:
     """What was added under ``paths`` since the file of ``key`` was written,
     if a library file can be extended with it; None otherwise (or if nothing
     was). Raises ``LibraryError`` for a path that does not exist."""
