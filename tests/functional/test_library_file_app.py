@@ -4,12 +4,14 @@ arrive later still load. The real app, watcher and cache folder."""
 
 from __future__ import annotations
 
+import shutil
 import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 from app_helpers import copy_samples, loaded, make_app, notifications, settle, shown_ids, until
+from cli_helpers import assert_clean_success, run
 
 from tuireader.core import library_file, locations
 from tuireader.core.cache import ParseCache
@@ -161,3 +163,25 @@ async def test_a_new_day_that_landed_while_closed_extends_the_file_at_start(
         assert parsed == ["2022-02-02-cs.CV.md"]
         assert any("1 new paper, 2022-02-02 cs.CV" in m for m in notifications(pilot))
     assert fits(folder)  # the next start maps it at once
+
+
+async def test_commands_read_the_library_file_the_app_wrote(folder: Path) -> None:
+    """Once the app has kept the library, a command answers from its file:
+    no digest is parsed (the parse cache is not even there), and every
+    answer is the one the digests give."""
+    await first_start(folder)
+    parsed = locations.cache_dir() / "parsed"
+    shutil.rmtree(parsed)
+    commands = [
+        ("search", "segmentation", "--category", "cs.CV", "--limit", "0"),
+        ("export", "--format", "json", "--query", "au:wang"),
+        ("list",),
+        ("show", "2107.09652"),
+    ]
+    from_file = [run(*command, str(folder)) for command in commands]
+    assert not parsed.exists()
+    shutil.rmtree(locations.cache_dir() / "library")
+    for command, answer in zip(commands, from_file, strict=True):
+        assert_clean_success(answer)
+        assert answer.stdout == run(*command, str(folder)).stdout, command
+    assert parsed.is_dir()  # the digests were read this time

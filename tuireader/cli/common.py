@@ -6,14 +6,17 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import NoReturn, TypeVar
 
-from tuireader.core import locations
+from tuireader.core import library_file, locations
 from tuireader.core.cache import ParseCache
 from tuireader.core.config import load_config
 from tuireader.core.library import Library, LibraryError, load_library
 from tuireader.core.model import Paper
 from tuireader.core.parallel import worker_count
+from tuireader.core.search import SearchIndex
+from tuireader.core.search_columns import SearchColumns
 from tuireader.core.store import AnnotationStore
 
 #: Warnings shown on stderr before the rest is summarised.
@@ -49,23 +52,57 @@ def resolve_paths(paths: Sequence[str]) -> list[str]:
     return list(config.digests) or [str(locations.bundled_samples())]
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """A library, and its search columns when it came from the library file
+    (already folded and indexed: a search reads only what it needs)."""
+
+    library: Library
+    columns: SearchColumns | None = None
+
+    def index(self) -> SearchIndex:
+        """A search index over every paper, in library order."""
+        return SearchIndex(self.columns or self.library.ordered_papers())
+
+
 def load(paths: Sequence[str], *, quiet: bool = False) -> Library:
     """Load the library for a command; warnings go to stderr, summarised."""
+    return load_searchable(paths, quiet=quiet).library
+
+
+def load_searchable(paths: Sequence[str], *, quiet: bool = False) -> Loaded:
+    """Load the library for a command, from the app's library file when it
+    fits the digests as they are (a command never writes it: the app does),
+    else from the digests; warnings go to stderr, summarised."""
     resolved = resolve_paths(paths)
     for path in paths:
         if os.path.isfile(path) and not os.access(path, os.R_OK):
             raise UsageError(f"cannot read {path}: permission denied")
     try:
-        library = load_library(resolved, ParseCache(), worker_count())
+        loaded = _from_library_file(resolved) or Loaded(
+            load_library(resolved, ParseCache(), worker_count())
+        )
     except LibraryError as error:
         raise UsageError(str(error)) from None
+    library = loaded.library
     if not quiet:
         for warning in library.warnings[:WARNINGS_SHOWN]:
             warn(str(warning))
         hidden = len(library.warnings) - WARNINGS_SHOWN
         if hidden > 0:
             warn(f"… and {hidden} more")
-    return library
+    return loaded
+
+
+def _from_library_file(paths: Sequence[str]) -> Loaded | None:
+    found = library_file.kept(locations.cache_dir() / "library", paths)
+    if found.reader is None or library_file.fit(found.reader, paths) != library_file.Fit.FRESH:
+        return None
+    try:
+        opened = found.reader.read()
+    except library_file.Damaged:
+        return None  # the app warns and rebuilds it; here, the digests will do
+    return Loaded(opened.library, opened.columns)
 
 
 def configured_library() -> Library | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -138,20 +138,17 @@ def listed_on(library: Library, day: date, category: str | None = None) -> list[
     return listed
 
 
-def select(
-    papers: Sequence[Paper], filters: Filters, library: Library, marks: Marks
-) -> tuple[SearchIndex, list[int]]:
-    """An index over ``papers`` and the positions that pass every filter but
-    ``--query``, in the papers' order."""
-    index = SearchIndex(papers)
-    positions = list(range(len(papers)))
+def select(index: SearchIndex, filters: Filters, library: Library, marks: Marks) -> list[int]:
+    """The positions of ``index`` that pass every filter but ``--query``, in
+    its order."""
+    positions = list(range(len(index)))
     if filters.category is not None:
         listed = set(listed_in(library, filters.category))
         of_category = index.masks.of_category(filters.category)
         positions = [i for i in positions if of_category[i] or index.ids[i] in listed]
     if filters.flag_query:
         positions = list(index.search(filters.flag_query, positions, marks).positions)
-    return index, positions
+    return positions
 
 
 def search(index: SearchIndex, query: str, scope: Sequence[int], marks: Marks) -> list[int]:
@@ -166,12 +163,18 @@ def search(index: SearchIndex, query: str, scope: Sequence[int], marks: Marks) -
 
 
 def filtered(
-    papers: Sequence[Paper], filters: Filters, library: Library, marks: Marks
+    papers: Sequence[Paper],
+    filters: Filters,
+    library: Library,
+    marks: Marks,
+    index: Callable[[], SearchIndex] | None = None,
 ) -> list[Paper]:
-    """The papers passing every filter, in their given order."""
+    """The papers passing every filter, in their given order (``index``: one
+    over them, if there is a quicker way to it than folding their texts)."""
     if not filters.active:
         return list(papers)
-    index, positions = select(papers, filters, library, marks)
+    index_of_papers = index() if index else SearchIndex(papers)
+    positions = select(index_of_papers, filters, library, marks)
     if filters.query is not None:
-        positions = sorted(search(index, filters.query, positions, marks))
+        positions = sorted(search(index_of_papers, filters.query, positions, marks))
     return [papers[i] for i in positions]

@@ -6,7 +6,14 @@ import argparse
 import sys
 from dataclasses import replace
 
-from tuireader.cli.common import NotFound, annotation_store, find_paper, limited, load
+from tuireader.cli.common import (
+    NotFound,
+    annotation_store,
+    find_paper,
+    limited,
+    load,
+    load_searchable,
+)
 from tuireader.cli.filters import (
     check_query,
     filtered,
@@ -21,9 +28,9 @@ from tuireader.core.model import Paper, facts
 
 def run_export(arguments: argparse.Namespace) -> int:
     filters = filters_from(arguments)
-    library = load(arguments.paths, quiet=arguments.quiet)
-    store = annotation_store()
-    papers = filtered(library.ordered_papers(), filters, library, store)
+    loaded = load_searchable(arguments.paths, quiet=arguments.quiet)
+    library, store = loaded.library, annotation_store()
+    papers = filtered(library.ordered_papers(), filters, library, store, loaded.index)
     sys.stdout.write(export.FORMATS[arguments.format](papers, store.all(), store.read_ids()))
     return 0
 
@@ -49,9 +56,9 @@ def run_list(arguments: argparse.Namespace) -> int:
 def run_search(arguments: argparse.Namespace) -> int:
     check_query(arguments.query)  # before loading anything: a typo fails fast
     filters = filters_from(arguments)
-    library = load(arguments.paths, quiet=arguments.quiet)
-    store = annotation_store()
-    index, scope = select(library.ordered_papers(), filters, library, store)
+    loaded = load_searchable(arguments.paths, quiet=arguments.quiet)
+    library, store, index = loaded.library, annotation_store(), loaded.index()
+    scope = select(index, filters, library, store)
     positions = search(index, arguments.query, scope, store)
     if not positions:
         raise NotFound(f"no paper matches {arguments.query!r}")

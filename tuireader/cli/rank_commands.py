@@ -19,6 +19,7 @@ from tuireader.core.export import paper_record
 from tuireader.core.library import Library
 from tuireader.core.rank import TooFewPositives
 from tuireader.core.relevance import Relevance
+from tuireader.core.search import SearchIndex
 from tuireader.core.store import AnnotationStore
 
 #: Terms given as the reason for a recommendation.
@@ -100,7 +101,7 @@ def _candidates(
         positions = relevance.positions(listed_on(library, day, category))
     elif category is not None:
         filters = Filters(category=category)
-        positions = select(relevance.papers, filters, library, store)[1]
+        positions = select(SearchIndex(relevance.papers), filters, library, store)
         if not positions:
             raise NotFound(f"no {category} papers in the library")
     else:
