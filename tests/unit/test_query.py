@@ -384,6 +384,7 @@ ERRORS = [
     ('""', 0, "empty phrase"),
     ('"   "', 0, "empty phrase"),
     ('a ""', 2, "empty phrase"),
+    ('cat:-("', 4, 'a cat: value with " needs its parentheses closed'),
     ("\u0301", 0, "nothing to search for"),
     # Parentheses.
     ("(a", 0, "unclosed (: add a )"),

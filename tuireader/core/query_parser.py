@@ -266,6 +266,9 @@ def _field_term(query: str, start: int, value_start: int, field: str) -> tuple[i
         raise QueryError(start, f"{prefix} needs a value")
     value_start += len(value) - len(value.lstrip())
     term = query[start:end]
+    if field in ("cat", "id") and '"' in stripped and not plain_value(stripped):
+        # Kept as typed, such a value could be written neither bare nor quoted.
+        raise QueryError(value_start, f'a {prefix} value with " needs its parentheses closed')
     node: Node
     if field == "cat":
         node = Category(stripped)
@@ -292,6 +295,25 @@ def _field_term(query: str, start: int, value_start: int, field: str) -> tuple[i
     if isinstance(node, IdPrefix) and not node.value:
         raise QueryError(start, f"{prefix} needs a value")
     return end, node
+
+
+def plain_value(value: str) -> bool:
+    """Whether ``value`` reads back whole, unquoted, after ``field:``: no
+    spaces, and parentheses balanced, so that it neither stops early nor
+    swallows a ")" that follows it."""
+    if not value or value[0] in '"(':
+        return False
+    depth = 0
+    for char in value:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth < 0:
+                return False
+        elif char.isspace():
+            return False
+    return depth == 0
 
 
 def _text_value(raw: str) -> str:

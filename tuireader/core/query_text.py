@@ -17,7 +17,7 @@ from tuireader.core.query_ast import (
     Tag,
     Text,
 )
-from tuireader.core.query_parser import FIELD_PREFIX, FIELDS, OPERATORS
+from tuireader.core.query_parser import FIELD_PREFIX, FIELDS, OPERATORS, plain_value
 
 _FIELD_NAMES = {"title": "ti", "authors": "au", "abstract": "abs", "note": "note"}
 
@@ -29,7 +29,7 @@ def to_text(node: Node) -> str:
     if isinstance(node, Text):
         if node.field == "any":
             return node.text if _plain_word(node.text) else _quoted_text(node.text)
-        value = node.text if _plain_value(node.text) else _quoted_text(node.text)
+        value = node.text if plain_value(node.text) else _quoted_text(node.text)
         return f"{_FIELD_NAMES[node.field]}:{value}"
     if isinstance(node, Category):
         return "cat:" + _literal_value(node.value)
@@ -55,28 +55,9 @@ def to_text(node: Node) -> str:
     )
 
 
-def _plain_value(value: str) -> bool:
-    """Whether ``value`` reads back whole, unquoted, after ``field:``: no
-    spaces, and parentheses balanced, so that it neither stops early nor
-    swallows a ")" that follows it."""
-    if not value or value[0] in '"(':
-        return False
-    depth = 0
-    for char in value:
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth < 0:
-                return False
-        elif char.isspace():
-            return False
-    return depth == 0
-
-
 def _plain_word(text: str) -> bool:
     """Whether ``text`` reads back unquoted as a bare word."""
-    if not _plain_value(text) or text[0] == "-" or text in OPERATORS:
+    if not plain_value(text) or text[0] == "-" or text in OPERATORS:
         return False
     match = FIELD_PREFIX.match(text)
     return match is None or match.group(1).lower() not in FIELDS
@@ -89,7 +70,7 @@ def _quoted_text(text: str) -> str:
 
 def _literal_value(value: str) -> str:
     """A value kept as typed (not folded): quoted only when it must be."""
-    if _plain_value(value):
+    if plain_value(value):
         return value
     if '"' in value:
         raise ValueError(f"no query text reads back as {value!r}")
