@@ -21,6 +21,7 @@ from typing import Any
 from tuireader.core.annotations import Annotation
 from tuireader.core.latex import readable
 from tuireader.core.model import PAPER_FIELDS, Paper
+from tuireader.core.text import balanced
 
 Annotations = Mapping[str, Annotation]
 
@@ -268,9 +269,4 @@ def _without_stray_braces(text: str) -> str:
 
 def _braces_balanced(text: str) -> bool:
     """Balanced as BibTeX counts: every brace, backslash before it or not."""
-    depth = 0
-    for char in text:
-        depth += (char == "{") - (char == "}")
-        if depth < 0:
-            return False
-    return depth == 0
+    return balanced(text, "{", "}")

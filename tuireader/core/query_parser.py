@@ -28,7 +28,7 @@ from tuireader.core.query_ast import (
     TextField,
 )
 from tuireader.core.tags import normalise_tag, valid_tag
-from tuireader.core.text import fold_fully
+from tuireader.core.text import balanced, fold_fully
 
 #: Groups and negations nested deeper than this are refused (no RecursionError).
 MAX_DEPTH = 100
@@ -301,19 +301,9 @@ def plain_value(value: str) -> bool:
     """Whether ``value`` reads back whole, unquoted, after ``field:``: no
     spaces, and parentheses balanced, so that it neither stops early nor
     swallows a ")" that follows it."""
-    if not value or value[0] in '"(':
+    if not value or value[0] in '"(' or any(char.isspace() for char in value):
         return False
-    depth = 0
-    for char in value:
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth < 0:
-                return False
-        elif char.isspace():
-            return False
-    return depth == 0
+    return balanced(value, "(", ")")
 
 
 def _text_value(raw: str) -> str:

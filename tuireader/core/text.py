@@ -16,6 +16,7 @@ import itertools
 import re
 import sys
 import unicodedata
+from collections.abc import Iterable
 
 PARAGRAPH_BREAK = "\n\n"
 
@@ -199,3 +200,14 @@ def _link_replacement(match: re.Match[str]) -> str:
     if not label or label.lower() in _PLACEHOLDER_LINK_TEXT or html.unescape(label) == url:
         return url
     return f"{label} ({url})"
+
+
+def balanced(chars: Iterable[str], opening: str, closing: str) -> bool:
+    """Whether every ``opening`` in ``chars`` is closed, and no ``closing``
+    comes before its opening."""
+    depth = 0
+    for char in chars:
+        depth += (char == opening) - (char == closing)
+        if depth < 0:
+            return False
+    return depth == 0

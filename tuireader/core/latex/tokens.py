@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from tuireader.core.text import balanced as pairs_up
+
 MACRO_NAME = re.compile(r"\\(?:[A-Za-z]+|.)", re.DOTALL)
 # Braces, and what makes a brace not one: an escape (\{) or an escaped backslash.
 BRACE_TOKEN = re.compile(r"\\[\\{}]|[{}\n]")
@@ -13,16 +15,7 @@ BRACE_TOKEN = re.compile(r"\\[\\{}]|[{}\n]")
 
 def balanced(math: str) -> bool:
     """Whether the braces pair up: ``$\\frac{1$`` is shown as written."""
-    depth = 0
-    for token in BRACE_TOKEN.finditer(math):
-        char = token.group()
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth < 0:
-                return False
-    return depth == 0
+    return pairs_up((token.group() for token in BRACE_TOKEN.finditer(math)), "{", "}")
 
 
 def closing_brace(source: str, pos: int) -> int | None:
