@@ -92,3 +92,13 @@ def test_a_new_digest_updates_the_matrix_instead_of_building_it(samples_dir: Pat
     gone = before.updated(older[50:])  # a digest deleted: nothing new to weigh
     assert gone is not None and len(gone.matrix) == len(older) - 50
     assert Relevance(older[:100]).build().updated(papers) is None  # mostly new: build
+
+
+def test_building_keeps_the_positions_it_was_given(samples_dir: Path) -> None:
+    """A library file's papers are decoded when read: with their positions
+    given (the reader has them), building reads each paper once, not twice."""
+    library = load_library([samples_dir])
+    position = {paper_id: n for n, paper_id in enumerate(library.ordered_ids)}
+    built = Relevance(library.ordered_papers(), position=position).build()
+    assert built.position is position
+    assert built.similar(0, 3)  # and it ranks as it should

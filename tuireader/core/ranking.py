@@ -45,13 +45,19 @@ class Ranker:
         return self._built is not None and self._built[0] == generation
 
     def build(
-        self, papers: Sequence[Paper], generation: int, cancelled: Callable[[], bool]
+        self,
+        papers: Sequence[Paper],
+        generation: int,
+        cancelled: Callable[[], bool],
+        position: Mapping[str, int] | None = None,
     ) -> None:
         """The TF-IDF of every paper: the slow step (raises ``rank.Cancelled``),
-        unless an earlier snapshot's can be updated (a digest or two arrived)."""
+        unless an earlier snapshot's can be updated (a digest or two arrived).
+        ``position``: the papers' positions by ID, when known (else every
+        paper is read once more for its ID: seconds at a million)."""
         relevance = self._built[1].updated(papers) if self._built else None
         if relevance is None:
-            relevance = Relevance(papers).build(cancelled)
+            relevance = Relevance(papers, position=position).build(cancelled)
         self._built, self._trained = (generation, relevance), None
 
     def check(

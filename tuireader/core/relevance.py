@@ -88,7 +88,7 @@ class Relevance:
         """This with its matrix built (the slow step; see :meth:`TextMatrix.build`,
         which raises :class:`~tuireader.core.rank.Cancelled`)."""
         texts = (paper_text(paper) for paper in self.papers)
-        return Relevance(self.papers, TextMatrix.build(texts, cancelled))
+        return Relevance(self.papers, TextMatrix.build(texts, cancelled), self.position)
 
     def updated(self, papers: Sequence[Paper]) -> Relevance | None:
         """The relevance of ``papers`` (the library after digests changed),

@@ -220,12 +220,12 @@ class Loader:
         if reader.ranker.ready(generation) or self._building == generation:
             return
         self._building = generation
-        papers = reader.papers
+        papers, position = reader.papers, reader.position  # of this snapshot
 
         def build() -> None:
             worker = get_current_worker()
             try:
-                reader.ranker.build(papers, generation, lambda: worker.is_cancelled)
+                reader.ranker.build(papers, generation, lambda: worker.is_cancelled, position)
             except Cancelled:
                 return
             self.call_from_thread(self._relevance_built)
