@@ -148,3 +148,19 @@ def test_only_new_days_extend_a_file(samples_dir: Path, tmp_path: Path, change: 
         shutil.copy(oldest, digests / "2030-01-01-cs.CV.md")
     assert not extended(tmp_path / "library", digests)
     assert fresh(tmp_path / "library", [digests]) is None
+
+
+def test_an_app_reading_the_old_file_reads_on_while_it_is_extended(
+    samples_dir: Path, tmp_path: Path
+) -> None:
+    digests, aside = held_back(samples_dir, tmp_path)
+    keep(tmp_path / "library", [digests])
+    reader = library_file.kept(tmp_path / "library", [digests]).reader
+    assert reader is not None
+    before = reader.read()  # what another app has open
+    papers = list(before.library.ordered_papers())
+    put_back(aside)
+    assert extended(tmp_path / "library", digests)
+    assert list(before.library.ordered_papers()) == papers  # the old mapping, whole
+    assert SearchIndex(before.columns).search("segmentation").positions
+    assert len(reopened(tmp_path / "library", [digests]).library) > len(papers)

@@ -142,13 +142,10 @@ class SectionReader:
         those pages need not count as this process's memory until a search
         reads them again."""
         if name is None:
-            self._map.madvise(mmap.MADV_DONTNEED)
+            self._let_go(0, len(self._map))
             return
         start, dtype, count = self._section(name)
-        aligned = start - start % mmap.PAGESIZE
-        end = start + dtype.itemsize * count
-        if end > aligned:
-            self._map.madvise(mmap.MADV_DONTNEED, aligned, end - aligned)
+        self._let_go(start, start + dtype.itemsize * count)
 
     def chunks(self, name: str, size: int = 1 << 24) -> Iterator[npt.NDArray[Any]]:
         """A large array a piece of ``size`` bytes at a time, each piece's
@@ -159,10 +156,14 @@ class SectionReader:
             offset = start + first * dtype.itemsize
             piece = min(step, count - first)
             yield np.frombuffer(self._map, dtype=dtype, count=piece, offset=offset)
-            aligned = offset - offset % mmap.PAGESIZE
-            self._map.madvise(
-                mmap.MADV_DONTNEED, aligned, offset + piece * dtype.itemsize - aligned
-            )
+            self._let_go(offset, offset + piece * dtype.itemsize)
+
+    def _let_go(self, start: int, end: int) -> None:
+        """``MADV_DONTNEED`` from ``start`` to ``end`` (where the system has it:
+        elsewhere the pages count until the system takes them back)."""
+        aligned = start - start % mmap.PAGESIZE
+        if end > aligned and hasattr(mmap, "MADV_DONTNEED"):
+            self._map.madvise(mmap.MADV_DONTNEED, aligned, end - aligned)
 
     def array(self, name: str) -> npt.NDArray[Any]:
         start, dtype, count = self._section(name)
