@@ -8,6 +8,7 @@ from app_helpers import SAMPLES, detail_follows, detail_lines, loaded, make_app,
 
 from tuireader.core.library import load_library
 from tuireader.core.store import AnnotationStore
+from tuireader.ui.widgets.sidebar import _label
 
 PAPERS = load_library([SAMPLES]).ordered_papers()
 NOTED = PAPERS[1]
@@ -60,3 +61,25 @@ async def test_the_note_editor_leaves_rows_to_type_in_and_the_paper_in_view(
         await detail_follows(pilot)
         assert not editor.display
         assert "Compare with SAM" in shown(detail_lines(screen))
+
+
+@pytest.mark.parametrize(
+    ("guides", "name", "total", "unread", "shown"),
+    [
+        ("├ ▶ ", "01 Wed", 45, 45, "45/45"),
+        ("├ ▶ ", "01 Wed", 45, 0, "45"),
+        ("├ ▼ ", "September", 9_353, 9_352, "9,352/9,353"),
+        ("├ ▼ ", "September", 10_866, 10_865, "10,865/11k"),  # at 100,000 papers
+        ("├ ▼ ", "September", 47_512, 47_511, "47,511/48k"),  # at a million
+        ("", "All papers", 914_577, 914_576, "914,576/915k"),
+        ("", "All papers", 2_345_678, 1, "1/2.3M"),
+    ],
+)
+def test_sidebar_counts_fit_its_width_at_any_size(
+    guides: str, name: str, total: int, unread: int, shown: str
+) -> None:
+    """Unread exact, a total from 10,000 on rounded, so that each row fits
+    the sidebar's 25 columns, tree guides included."""
+    label = str(_label(name, (total, unread), unread_only=False))
+    assert label == f"{name} {shown}"
+    assert len(guides + label) <= 25

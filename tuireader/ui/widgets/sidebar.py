@@ -192,8 +192,9 @@ class Sidebar(Tree[Scope | None]):
 
 
 def _label(name: str, count: tuple[int, int] | None, unread_only: bool) -> Text:
-    """``name 12/45``: unread of total (bold when some are unread), or the
-    total alone, dimmed, when all are read."""
+    """``name 12/45``: unread of total (bold when some are unread; a total
+    from 10,000 on is rounded, "10,866/11k", so that a month of a big
+    library fits), or the total alone, dimmed, when all are read."""
     label = Text(name)
     if count is None:
         return label
@@ -202,7 +203,17 @@ def _label(name: str, count: tuple[int, int] | None, unread_only: bool) -> Text:
         label.append(f" {unread:,}", style="bold" if unread else "dim")
     elif unread:
         label.append(f" {unread:,}", style="bold")
-        label.append(f"/{total:,}", style="dim")
+        label.append(f"/{_rounded(total)}", style="dim")
     else:
         label.append(f" {total:,}", style="dim")
     return label
+
+
+def _rounded(total: int) -> str:
+    """A total beside an unread count: exact below 10,000, then in thousands
+    or millions (the list's header says it exactly)."""
+    if total < 10_000:
+        return f"{total:,}"
+    if total < 999_500:
+        return f"{round(total / 1000)}k"
+    return f"{total / 1_000_000:.1f}M"
