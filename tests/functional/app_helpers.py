@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 from collections.abc import Callable
 from datetime import date
@@ -15,6 +16,7 @@ from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.strip import Strip
 from textual.widgets import Static
+from textual.worker import WorkerCancelled
 
 from tuireader.core import locations
 from tuireader.core.locations import bundled_samples
@@ -24,13 +26,21 @@ from tuireader.ui.screens.main import DETAIL_DELAY, MainScreen
 SAMPLES = bundled_samples()
 
 
+async def workers_done(pilot: Pilot[None]) -> None:
+    """Wait until no worker runs, and what they started has run too. One
+    cancelled meanwhile is no failure: a newer one of its group replaced it,
+    and is waited for in turn."""
+    await pilot.pause()
+    while any(not worker.is_finished for worker in pilot.app.workers):
+        with contextlib.suppress(WorkerCancelled):
+            await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
 async def loaded(pilot: Pilot[None]) -> MainScreen:
     """Wait until the library is loaded, indexed and counted; return the main screen."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await workers_done(pilot)
+    await workers_done(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, MainScreen)
     return screen
@@ -39,8 +49,7 @@ async def loaded(pilot: Pilot[None]) -> MainScreen:
 async def settle(pilot: Pilot[None]) -> None:
     """Let workers finish and their results reach the widgets, the detail
     pane included (it follows the cursor after a short delay)."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    await workers_done(pilot)
     await pilot.pause(DETAIL_DELAY * 2)
 
 

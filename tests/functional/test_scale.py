@@ -15,7 +15,7 @@ from pathlib import Path
 from time import monotonic
 
 import pytest
-from app_helpers import SAMPLES, loaded, make_app, settle, shown_ids, status_text
+from app_helpers import SAMPLES, loaded, make_app, settle, shown_ids, status_text, workers_done
 from textual import events
 from textual.app import App
 from textual.worker import Worker, WorkerState
@@ -79,7 +79,7 @@ async def test_the_abstracts_are_indexed_once_loaded() -> None:
     filter gives the core search's results once it is there."""
     async with make_app().run_test(size=(120, 40)) as pilot:
         screen = await loaded(pilot)
-        await pilot.app.workers.wait_for_complete()  # the index worker starts last
+        await workers_done(pilot)  # the index worker starts last
         assert screen.reader.index is not None and screen.reader.index.words_indexed
         await pilot.press("slash", *ONE_WORD)
         await settle(pilot)
@@ -168,7 +168,6 @@ async def test_keys_work_while_a_large_library_is_loading(tmp_path: Path) -> Non
         await until(lambda: app.screen is screen, "escape closed the help")
         assert load.is_running, "the load ended before the key was handled: use more COPIES"
 
-        await app.workers.wait_for_complete()
         await settle(pilot)
         assert load.state == WorkerState.SUCCESS
         assert len(screen.reader.library) == total
