@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import tuireader.core.library as library_module
 from tuireader.core.formats import ParseResult, parse_file
 from tuireader.core.library import (
     Library,
@@ -15,8 +16,10 @@ from tuireader.core.library import (
     LibraryError,
     LoadedFiles,
     discover,
+    first_listed,
     load_library,
     load_progressively,
+    positions_of,
     reload_library,
 )
 
@@ -273,3 +276,17 @@ def test_a_reload_parses_only_new_and_changed_files_and_matches_a_fresh_load(
     assert parsed == []
     assert "2103.00003" not in after.papers and "2103.00001" in after.papers
     assert after == load_library([folder])
+
+
+def test_orders_and_positions_built_a_step_at_a_time_are_whole(
+    samples_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Built in slices (so the UI thread gets the GIL between them), they are
+    what one pass over every ID gives."""
+    monkeypatch.setattr(library_module, "_IDS_PER_STEP", 7)
+    library = load_library([samples_dir])
+    ids = library.ordered_ids
+    assert positions_of(ids) == {paper_id: n for n, paper_id in enumerate(ids)}
+    days = list(library.by_date.values())
+    assert first_listed(days) == tuple(dict.fromkeys(i for day in days for i in day))
+    assert first_listed([("a", "b"), ("b", "c", "a"), ("d",)]) == ("a", "b", "c", "d")

@@ -115,12 +115,35 @@ class LibraryBuilder:
 
     def snapshot(self) -> Library:
         by_date = {day: tuple(self._by_date[day]) for day in sorted(self._by_date, reverse=True)}
-        ordered = tuple(dict.fromkeys(paper_id for ids in by_date.values() for paper_id in ids))
+        ordered = first_listed(by_date.values())
         by_category = {
             day: {name: tuple(ids) for name, ids in sorted(self._by_category[day].items())}
             for day in by_date
         }
         return Library(dict(self._papers), by_date, ordered, tuple(self._warnings), by_category)
+
+
+#: IDs put in a dict per step: one C call over a million IDs holds the GIL
+#: for 0.15 s, and a key pressed meanwhile waits for it.
+_IDS_PER_STEP = 65536
+
+
+def first_listed(groups: Iterable[Sequence[str]]) -> tuple[str, ...]:
+    """Every ID once, in the order the groups (a day's listing each) first
+    list it, built a group at a time (the UI thread gets its turns)."""
+    listed: dict[str, None] = {}
+    for ids in groups:
+        listed.update(dict.fromkeys(ids))
+    return tuple(listed)
+
+
+def positions_of(ids: Sequence[str]) -> dict[str, int]:
+    """Each ID's position in ``ids``, built a slice at a time (see above)."""
+    position: dict[str, int] = {}
+    for start in range(0, len(ids), _IDS_PER_STEP):
+        stop = min(start + _IDS_PER_STEP, len(ids))
+        position.update(zip(ids[start:stop], range(start, stop), strict=True))
+    return position
 
 
 def merge_papers(known: Paper, other: Paper) -> Paper:

@@ -19,7 +19,7 @@ from datetime import date
 from tuireader.core.changes import Changes, Outcome, plural, quoted
 from tuireader.core.config import Config
 from tuireader.core.latex import readable
-from tuireader.core.library import Library
+from tuireader.core.library import Library, positions_of
 from tuireader.core.model import Paper
 from tuireader.core.query import QueryError, Text
 from tuireader.core.rank import TooFewPositives
@@ -97,9 +97,7 @@ class Reader(Changes):
         self.generation += 1
         self.library = library
         self.papers = library.ordered_papers()
-        self.position = (
-            index.position if index else {p: i for i, p in enumerate(library.ordered_ids)}
-        )
+        self.position = index.position if index else positions_of(library.ordered_ids)
         self.index = index
         self._searcher = Searcher(index, self.store) if index else None
 

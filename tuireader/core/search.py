@@ -40,6 +40,7 @@ from tuireader.core.evaluate import (
     Weights,
 )
 from tuireader.core.highlight import highlight_spans, terms_for
+from tuireader.core.library import positions_of
 from tuireader.core.masks import LibraryMasks
 from tuireader.core.model import Paper
 from tuireader.core.search_columns import SearchColumns
@@ -87,7 +88,7 @@ class SearchIndex:
     def __init__(self, papers: Sequence[Paper] | SearchColumns) -> None:
         columns = papers if isinstance(papers, SearchColumns) else SearchColumns.of(papers)
         self.ids = columns.ids
-        self.position = columns.position or dict(zip(self.ids, range(len(self.ids)), strict=True))
+        self.position = columns.position or positions_of(self.ids)
         self._columns = columns
         self.masks = LibraryMasks(columns.papers, self.ids, columns.tables)
         self._vocabulary: list[str] | None = None

@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from tuireader.core.config import SavedSearch
 from tuireader.core.evaluate import Positions
-from tuireader.core.library import Library
+from tuireader.core.library import Library, positions_of
 from tuireader.core.query import QueryError
 from tuireader.core.scope import ALL, NOTED, STARRED, UNREAD, Scope
 from tuireader.core.search import Marks, SearchIndex
@@ -45,7 +45,7 @@ class Tally:
         self.total: Counter[Scope] = Counter()
         self.unread: Counter[Scope] = Counter()
         ids = library.ordered_ids
-        self._position = position or dict(zip(ids, range(len(ids)), strict=True))
+        self._position = position or positions_of(ids)
         self._scopes: list[Scope] = []
         self._paper_scopes = np.zeros(0, dtype=np.int32)
         self._firsts = np.zeros(len(ids) + 1, dtype=np.int64)

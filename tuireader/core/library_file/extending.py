@@ -19,7 +19,6 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
-from itertools import chain
 from pathlib import Path
 from typing import TypeVar
 
@@ -28,7 +27,15 @@ import numpy.typing as npt
 
 from tuireader.core.cache import paper_record
 from tuireader.core.formats import ParseResult
-from tuireader.core.library import Library, LibraryBuilder, digest_files, merge_papers, stamp_of
+from tuireader.core.library import (
+    Library,
+    LibraryBuilder,
+    digest_files,
+    first_listed,
+    merge_papers,
+    positions_of,
+    stamp_of,
+)
 from tuireader.core.library_file.contents import FIELDS, Key, Opened
 from tuireader.core.library_file.mapped import Blobs
 from tuireader.core.library_file.reading import LibraryReader
@@ -99,12 +106,14 @@ def extend(
 class _Plan:
     """The extended library, and where its papers come from: each old
     position's new one (-1 where a new listing changed the paper), and the
-    new or changed papers with their positions, ascending."""
+    new or changed papers with their positions, ascending; and each
+    paper's position by ID."""
 
     library: Library
     new_of_old: npt.NDArray[np.int64]
     papers: list[Paper]
     at: npt.NDArray[np.int64]
+    position: dict[str, int]
 
     @classmethod
     def of(cls, old: Library, results: Sequence[ParseResult]) -> _Plan | None:
@@ -121,7 +130,7 @@ class _Plan:
         }
         by_date = dict(sorted({**old.by_date, **new.by_date}.items(), reverse=True))
         categories = {**old.by_category, **new.by_category}
-        ordered = tuple(dict.fromkeys(chain.from_iterable(by_date.values())))
+        ordered = first_listed(by_date.values())
         library = Library(
             {},  # the papers are in the files, old and new
             by_date,
@@ -129,14 +138,15 @@ class _Plan:
             new.warnings + old.warnings,
             {day: categories[day] for day in by_date},
         )
-        position = dict(zip(ordered, range(len(ordered)), strict=True))
+        position = positions_of(ordered)
         new_of_old = np.fromiter(
             (-1 if paper_id in papers else position[paper_id] for paper_id in old.ordered_ids),
             np.int64,
             len(old.ordered_ids),
         )
         at = sorted(position[paper_id] for paper_id in papers)
-        return cls(library, new_of_old, [papers[ordered[i]] for i in at], np.array(at, np.int64))
+        changed = [papers[ordered[i]] for i in at]
+        return cls(library, new_of_old, changed, np.array(at, np.int64), position)
 
     def write(self, out: SectionWriter, reader: LibraryReader, opened: Opened, key: Key) -> None:
         sections, ids = reader.sections, self.library.ordered_ids
@@ -169,7 +179,7 @@ class _Plan:
         tables = self._tables(opened.columns.tables)
         write_tables(out, tables)
         library = self.library
-        write_listings(out, library, dict(zip(ids, range(count), strict=True)))
+        write_listings(out, library, self.position)
         finish(out, key, count, library.warnings, tables.names, library.categories)
 
     def _tables(self, old: Tables) -> Tables:

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from tuireader.core.cache import paper_from_record
-from tuireader.core.library import Library
+from tuireader.core.library import Library, positions_of
 from tuireader.core.library_file.contents import (
     FIELDS,
     WORD_ARRAYS,
@@ -103,7 +103,7 @@ class LibraryReader:
 def _opened(sections: SectionReader, footer: dict[str, Any]) -> Opened:
     count = int(footer["count"])
     ids = tuple(sections.texts("ids", count))
-    position = dict(zip(ids, range(count), strict=True))
+    position = positions_of(ids)
     if len(position) != count:
         raise ValueError("an ID is there twice")
     papers = MappedPapers(ids, position, _blobs(sections, "records", count))
