@@ -126,6 +126,17 @@ def damage_listings(target: Path) -> None:
     target.write_bytes(bytes(data))
 
 
+def damage_key(target: Path) -> None:
+    """A footer whose key has an entry of the wrong shape."""
+    footer = json_footer(target)
+    footer["key"][0] = [footer["key"][0][0], "not a size"]
+    data = target.read_bytes()
+    offset = struct.unpack_from("<QQ", data, len(MAGIC))[0]
+    written = json.dumps(footer).encode()
+    head = MAGIC + struct.pack("<QQ", offset, len(written))
+    target.write_bytes(head + data[len(head) : offset] + written)
+
+
 def json_footer(target: Path) -> dict[str, Any]:
     data = target.read_bytes()
     offset, length = struct.unpack_from("<QQ", data, len(MAGIC))
@@ -142,6 +153,7 @@ DAMAGE = [
     damage_foreign,
     damage_empty,
     damage_sections,
+    damage_key,
 ]
 
 

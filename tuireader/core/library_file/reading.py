@@ -54,7 +54,7 @@ class LibraryReader:
         footer = sections.footer
         if any(footer.get(name) != value for name, value in footer_stamp().items()):
             raise Damaged("written by another version of tuireader or Python")
-        if not isinstance(footer.get("key"), list):
+        if not _is_key(footer.get("key")):
             raise Damaged("written for no digests")
         return cls(target, sections) if key is None or footer["key"] == key else None
 
@@ -98,6 +98,17 @@ class LibraryReader:
         with contextlib.suppress(OSError):
             os.utime(self._target)  # recently used: kept when others are pruned
         return opened
+
+
+def _is_key(key: object) -> bool:
+    """Whether ``key`` is a :data:`Key`: [path, size, mtime] per digest."""
+    return isinstance(key, list) and all(
+        isinstance(entry, list)
+        and len(entry) == 3
+        and isinstance(entry[0], str)
+        and all(type(value) is int for value in entry[1:])
+        for entry in key
+    )
 
 
 def _opened(sections: SectionReader, footer: dict[str, Any]) -> Opened:
