@@ -385,7 +385,10 @@ def fzf_times(corpus: Path, cache: Path, repeat: int) -> dict[str, Any] | None:
 def run_app(
     corpus: Path, home: Path, typing_repeat: int, relevance: bool, morning: int = 0
 ) -> dict[str, Any]:
-    """One app process with its XDG folders in ``home``."""
+    """One app process with its XDG folders in ``home``, started once the
+    last run's writes (a library file of gigabytes) are on disk: a person
+    does not start the app while the disk is still busy with the last one."""
+    os.sync()
     env = dict(os.environ)
     for name in ("CACHE", "DATA", "CONFIG", "STATE"):
         env[f"XDG_{name}_HOME"] = str(home / name.lower())
