@@ -185,3 +185,19 @@ async def test_commands_read_the_library_file_the_app_wrote(folder: Path) -> Non
         assert_clean_success(answer)
         assert answer.stdout == run(*command, str(folder)).stdout, command
     assert parsed.is_dir()  # the digests were read this time
+
+
+async def test_a_changed_digest_is_read_again_from_the_digests(
+    folder: Path, parsed: list[str]
+) -> None:
+    """A digest that changed is not a new day: the start shows the old
+    file's newest day, then loads every digest and keeps a fresh file."""
+    rows = await first_start(folder)
+    changed = sorted(folder.rglob("*.md"))[0]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    parsed.clear()
+    async with make_app(folder).run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        await until(pilot, lambda: fits(folder), "a fresh library file")
+        assert shown_ids(screen) == rows
+        assert len(parsed) == len(list(folder.rglob("*.md")))  # every digest, not one
