@@ -71,7 +71,7 @@ class Tally:
     ) -> dict[Scope, Positions] | None:
         """Each scope's papers, by position (None when cancelled)."""
 
-        def positions_of(paper_ids: Sequence[str]) -> Positions:
+        def at(paper_ids: Sequence[str]) -> Positions:
             return np.fromiter(map(self._position.__getitem__, paper_ids), np.intp, len(paper_ids))
 
         members: dict[Scope, Positions] = {ALL: np.arange(len(library.ordered_ids))}
@@ -85,7 +85,7 @@ class Tally:
                 for category, ids in library.by_category.get(day, {}).items()
             ]
             for in_day, in_month, paper_ids in listed:
-                members[in_day] = positions_of(paper_ids)
+                members[in_day] = at(paper_ids)
                 months.setdefault(in_month, []).append(members[in_day])
         for month, parts in months.items():
             members[month] = np.unique(np.concatenate(parts))

@@ -36,27 +36,19 @@ from tuireader.core.library import (
     positions_of,
     stamp_of,
 )
-from tuireader.core.library_file.contents import FIELDS, Key, Opened
+from tuireader.core.library_file.contents import Key, Opened
 from tuireader.core.library_file.mapped import Blobs
 from tuireader.core.library_file.reading import LibraryReader
 from tuireader.core.library_file.sections import SectionWriter
 from tuireader.core.library_file.writing import finish, replace, write_listings, write_tables
 from tuireader.core.masks import Tables
 from tuireader.core.model import Paper
-from tuireader.core.search_columns import (
-    abstract_searched,
-    authors_searched,
-    keys_searched,
-    title_searched,
-)
+from tuireader.core.search_columns import SearchColumns
 from tuireader.core.word_merge import extend_words
 
 #: Bytes of the old file copied per write (its pages let go after each).
 _BYTES_PER_COPY = 1 << 26
 T = TypeVar("T")
-_SEARCHED = dict(
-    zip(FIELDS, (title_searched, authors_searched, keys_searched, abstract_searched), strict=True)
-)
 
 
 @dataclass(frozen=True)
@@ -161,8 +153,9 @@ class _Plan:
             out.joined(name, _releasing(pieces, partial(sections.release, name)), ends)
 
         blobs("records", [marshal.dumps(paper_record(paper)) for paper in self.papers])
+        added = SearchColumns.of(self.papers).text_columns  # the new papers' folded texts
         for field, column in opened.columns.text_columns.items():
-            texts = [_SEARCHED[field](paper) for paper in self.papers]
+            texts = list(added[field].texts(range(len(self.papers))))
             blobs(field, [text.encode("utf-8", "surrogatepass") for text in texts])
             if column.words is None:
                 raise ValueError(f"the {field} are not indexed")
