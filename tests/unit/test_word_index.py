@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tuireader.core import word_index
 from tuireader.core.word_index import WordIndex
 
 # Few letters, so fragments often match; non-ASCII letters, so UTF-8 offsets
@@ -83,10 +84,15 @@ def test_containing_at_spans_steps_and_skips_texts_without_words() -> None:
         assert index.containing_at(fragment, positions).tolist() == expected
 
 
-def test_each_way_of_looking_up_answers_alike() -> None:
+@pytest.mark.parametrize("postings_per_step", [1 << 19, 3])
+def test_each_way_of_looking_up_answers_alike(
+    postings_per_step: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A rare word (its postings are cheapest), a common fragment over all
     texts (one pass over every text), and a few texts asked about (their
-    words only): each way must give what a substring test gives."""
+    words only): each way must give what a substring test gives, however
+    many steps the postings are read in."""
+    monkeypatch.setattr(word_index, "_POSTINGS_PER_STEP", postings_per_step)
     texts = [
         f"common{n % 7} w{n % 101} n{n}" + (" rare" if n % 997 == 0 else "") for n in range(30_000)
     ]
@@ -123,3 +129,32 @@ def test_postings_span_slices_in_text_order() -> None:
         w = vocabulary.index(word)
         listed = words.posting_texts[words.posting_starts[w] : words.posting_starts[w + 1]]
         assert listed.tolist() == [n for n, text in enumerate(texts) if word in text.split()]
+
+
+@given(
+    texts=st.lists(st.text(st.sampled_from(list("abzé語-. \n")), max_size=30), max_size=12),
+    data=st.data(),
+)
+def test_one_letter_fragments_answered_from_letters_equal_a_substring_test(
+    texts: list[str], data: st.DataObject
+) -> None:
+    """Once the texts' letters are noted, a one-letter fragment is answered
+    from them: exactly as from the words, for any positions; a fragment of
+    another character or of more letters still goes through the words."""
+    index = WordIndex(texts)
+    index.find_letters()
+    index.find_letters()  # once is enough: a second call changes nothing
+    picked = data.draw(st.lists(st.integers(0, max(len(texts) - 1, 0)), max_size=len(texts)))
+    positions = np.array(picked if texts else [], dtype=np.intp)
+    for fragment in ["a", "b", "z", "q", "é", "語", "-", "ab", "za"]:
+        assert index.containing(fragment).tolist() == [fragment in text for text in texts]
+        expected = [fragment in texts[i] for i in picked] if texts else []
+        assert index.containing_at(fragment, positions).tolist() == expected
+
+
+def test_letters_span_steps_and_skip_texts_without_words() -> None:
+    texts = ["" if n % 5 == 0 else f"{'xq'[n % 2]}{n % 13} n{n}" for n in range(3 * 8192 + 11)]
+    index = WordIndex(texts)
+    index.find_letters()
+    for letter in "xqnab":
+        assert index.containing(letter).tolist() == [letter in text for text in texts]

@@ -68,14 +68,16 @@ class TextColumn:
 
     def index_words(self, cancelled: Callable[[], bool] = lambda: False) -> None:
         """Build the word index (unless there is one; a second thread asking
-        meanwhile waits for it); gives up, changing nothing, as soon as
-        ``cancelled()`` is true."""
+        meanwhile waits for it), then its texts' letters; gives up, changing
+        nothing, as soon as ``cancelled()`` is true."""
         with self._indexing:
             if self.words is None:
                 texts = takewhile(lambda _text: not cancelled(), self._texts(range(self._size)))
                 words = WordIndex(texts)
                 if len(words) == self._size:
                     self.words = words
+        if self.words is not None and not cancelled():
+            self.words.find_letters()
 
     def vocabulary(self) -> Iterable[str]:
         """Its text, or (once indexed) each of its words once."""

@@ -12,6 +12,8 @@ the ids, whatever the fragment. Scanning 100,000 abstracts instead takes 50 to
 
 from __future__ import annotations
 
+import itertools
+import threading
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,13 +29,23 @@ _TEXTS_PER_STEP = 8192
 
 #: Texts whose postings are sorted per step (bounds the sort's memory).
 _TEXTS_PER_SLICE = 65536
-#: Matching words whose texts are looked up per vectorised step.
-_WORDS_PER_STEP = 4096
+#: Postings looked up per vectorised step, about: the step's index arrays
+#: (16 bytes a posting) stay small enough to be reused from the heap rather
+#: than mapped afresh from the system each time (page faults: a first search
+#: at a million papers took twice as long).
+_POSTINGS_PER_STEP = 1 << 19
 #: What reading one id costs each way (relative, measured at 100,000 and
 #: 1,000,000 papers): in order, gathered text by text, or as a posting.
 _COST_PER_ID_IN_ORDER = 1
 _COST_PER_ID_GATHERED = 3
 _COST_PER_POSTING = 3
+#: The letters of a text's letter set (folded texts are lower case), and
+#: each byte's bit in it.
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_LETTER_BITS = np.zeros(256, dtype=np.uint32)
+_LETTER_BITS[np.frombuffer(_LETTERS.encode(), dtype=np.uint8)] = 1 << np.arange(
+    len(_LETTERS), dtype=np.uint32
+)
 
 
 @dataclass(frozen=True)
@@ -89,6 +101,8 @@ class WordIndex:
         self._word_ends = np.flatnonzero(arrays.vocabulary == _SEPARATOR)
         self._has_words = self._bounds[1:] > self._bounds[:-1]
         self._first_words = np.append(self._bounds[:-1][self._has_words], self._bounds[-1])
+        self._letters: npt.NDArray[np.uint32] | None = None
+        self._finding_letters = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._has_words)
@@ -111,6 +125,11 @@ class WordIndex:
         if not fragment or fragment != "".join(fragment.split()):
             raise ValueError(f"not a single word: {fragment!r}")
         size = len(self) if positions is None else positions.size
+        letters = self._letters
+        if letters is not None and len(fragment) == 1 and fragment in _LETTERS:
+            in_question = letters if positions is None else letters[positions]
+            with_letter: npt.NDArray[np.bool_] = (in_question & _LETTER_BITS[ord(fragment)]) != 0
+            return with_letter
         words = self._words_containing(fragment.encode())
         if not words.size or not size:
             return np.zeros(size, dtype=bool)
@@ -128,6 +147,32 @@ class WordIndex:
             return self._at_positions(words, positions)
         found = self._from_postings(words) if way == "postings" else self._from_every_text(words)
         return found if positions is None else found[positions]
+
+    def find_letters(self) -> None:
+        """Note each text's letters, once: a one-letter fragment (the first
+        key typed) is then answered from them exactly, in a few milliseconds
+        at a million abstracts instead of 80 to 170 (it is in most words, so
+        every way through the ids reads most of them). A third of a second
+        at a million abstracts, so a worker does it after loading; searches
+        meanwhile go through the ids."""
+        with self._finding_letters:
+            if self._letters is not None:
+                return
+            ends, word_letters = self._word_ends, np.zeros(0, dtype=np.uint32)
+            if ends.size:  # each word's bytes, its separator (no letter) included
+                starts = np.append(0, ends[:-1] + 1)
+                word_letters = np.bitwise_or.reduceat(_LETTER_BITS[self._vocabulary], starts)
+            firsts = self._first_words
+            with_words = np.empty(firsts.size - 1, dtype=np.uint32)
+            for start in range(0, with_words.size, _TEXTS_PER_STEP):
+                stop = min(start + _TEXTS_PER_STEP, with_words.size)
+                ids = self._word_ids[firsts[start] : firsts[stop]]
+                with_words[start:stop] = np.bitwise_or.reduceat(
+                    word_letters[ids], firsts[start:stop] - firsts[start]
+                )
+            letters = np.zeros(len(self), dtype=np.uint32)
+            letters[self._has_words] = with_words
+            self._letters = letters
 
     def _from_every_text(self, words: npt.NDArray[np.intp]) -> npt.NDArray[np.bool_]:
         """One pass over every text's word ids, in order."""
@@ -149,9 +194,12 @@ class WordIndex:
         starts = self._arrays.posting_starts
         found = np.zeros(len(self), dtype=bool)
         texts = self._arrays.posting_texts
-        for first in range(0, words.size, _WORDS_PER_STEP):
-            some = words[first : first + _WORDS_PER_STEP]
-            found[texts[ranges(starts[some], starts[some + 1] - starts[some])]] = True
+        counts = starts[words + 1] - starts[words]
+        before = np.cumsum(counts) - counts  # the postings of the words before each
+        steps = np.searchsorted(before, np.arange(0, before[-1] + 1, _POSTINGS_PER_STEP))
+        for first, last in itertools.pairwise([*np.unique(steps).tolist(), words.size]):
+            some = words[first:last]
+            found[texts[ranges(starts[some], counts[first:last])]] = True
         return found
 
     def _at_positions(
