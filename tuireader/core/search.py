@@ -43,6 +43,7 @@ from tuireader.core.highlight import highlight_spans, terms_for
 from tuireader.core.library import positions_of
 from tuireader.core.masks import LibraryMasks
 from tuireader.core.model import Paper
+from tuireader.core.position_list import PositionList
 from tuireader.core.search_columns import SearchColumns
 from tuireader.core.text import fold
 
@@ -65,7 +66,7 @@ class SearchResult:
     """Ranked positions, the typo corrections made, and the texts searched
     for (to highlight them)."""
 
-    positions: tuple[int, ...]
+    positions: Sequence[int]
     corrections: tuple[tuple[str, tuple[str, ...]], ...] = ()
     texts: tuple[q.Text, ...] = ()
 
@@ -168,19 +169,20 @@ class SearchIndex:
         """Order by weight, then rapidfuzz similarity for the best few, then scope order."""
         candidates = matches.candidates
         if not matches.term_weights or not texts:
-            return SearchResult(tuple(candidates.tolist()), tuple(matches.corrections), ())
+            return SearchResult(PositionList(candidates), tuple(matches.corrections), ())
         total: npt.NDArray[np.int32] = np.sum(matches.term_weights, axis=0, dtype=np.int32)
         # Stable: equal weights keep scope order. Weights that fit 16 bits (any
         # query a person types) sort by radix: 2.5 times quicker at a million.
         fits = total.size and total.max() < np.iinfo(np.int16).max
         order = np.argsort(-(total.astype(np.int16) if fits else total), kind="stable")
-        ordered: list[int] = candidates[order].tolist()
-        head, tail = ordered[:RERANK_LIMIT], ordered[RERANK_LIMIT:]
+        ordered = candidates[order]
+        head: list[int] = ordered[:RERANK_LIMIT].tolist()
         weight = dict(zip(head, total[order[:RERANK_LIMIT]].tolist(), strict=True))
         rank_in_scope = {position: n for n, position in enumerate(head)}
         words = " ".join(text.text for text in texts)
         head.sort(key=lambda i: (-weight[i], -self._similarity(words, i), rank_in_scope[i]))
-        return SearchResult(tuple(head + tail), tuple(matches.corrections), tuple(texts))
+        ordered[: len(head)] = head
+        return SearchResult(PositionList(ordered), tuple(matches.corrections), tuple(texts))
 
     def _similarity(self, folded_query: str, i: int) -> float:
         authors = self._columns.authors[i]
