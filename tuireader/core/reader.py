@@ -16,11 +16,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
+import numpy as np
+
 from tuireader.core.changes import Changes, Outcome, plural, quoted
 from tuireader.core.config import Config
 from tuireader.core.latex import readable
 from tuireader.core.library import Library, positions_of
 from tuireader.core.model import Paper
+from tuireader.core.position_list import PositionList
 from tuireader.core.query import QueryError, Text
 from tuireader.core.rank import TooFewPositives
 from tuireader.core.ranking import Ranker
@@ -171,8 +174,11 @@ class Reader(Changes):
         if scope.kind == "all":
             return range(len(self.papers))
         if scope.kind == "unread":
-            read = self.store.read_ids()
-            return [i for i, paper_id in enumerate(library.ordered_ids) if paper_id not in read]
+            listed = library.ordered_ids
+            is_read = np.fromiter(
+                map(self.store.read_ids().__contains__, listed), bool, len(listed)
+            )
+            return PositionList(np.flatnonzero(~is_read))
         if scope.kind in ("starred", "noted", "tag"):
             store = self.store
             ids = (
