@@ -51,7 +51,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import add_corpus_arguments, corpus_from  # noqa: E402
-from measure import peak_rss_mib, summarize_ms  # noqa: E402
+from measure import compiled_as_installed, peak_rss_mib, summarize_ms  # noqa: E402
 
 QUERY = "diffusion segm"
 PARSE_GOAL_MB_S = 50.0
@@ -325,6 +325,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     corpus, corpus_summary = corpus_from(args)
+    compiled_as_installed()
     files = digest_files(corpus)
     total_bytes, warm_seconds = warm_page_cache(files)
     parse = run_child("parse", corpus, args.parse_passes) if args.only in (None, "parse") else None

@@ -41,7 +41,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import add_corpus_arguments, corpus_from  # noqa: E402
-from measure import summarize_ms  # noqa: E402
+from measure import compiled_as_installed, summarize_ms  # noqa: E402
 
 QUERY = "diffusion segm"
 SIZE = ("120", "40")
@@ -212,6 +212,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"bench_terminal: {tool} is not installed", file=sys.stderr)
             return 2
     corpus, corpus_summary = corpus_from(args)
+    compiled_as_installed()
 
     from tuireader.core.cache import ParseCache
     from tuireader.core.library import load_library
