@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 import threading
 from array import array
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import count
 
@@ -34,6 +34,9 @@ _TEXTS_PER_SLICE = 65536
 #: than mapped afresh from the system each time (page faults: a first search
 #: at a million papers took twice as long).
 _POSTINGS_PER_STEP = 1 << 19
+#: Word ids read (from a mapped file) before their pages are let go, when
+#: every text's are read once.
+_IDS_HELD = 1 << 24
 #: What reading one id costs each way (relative, measured at 100,000 and
 #: 1,000,000 papers): in order, gathered text by text, or as a posting.
 _COST_PER_ID_IN_ORDER = 1
@@ -82,10 +85,14 @@ class WordIndex:
         self._set(WordArrays(vocabulary, forward, bounds, *_postings(forward, bounds, len(ids))))
 
     @classmethod
-    def from_arrays(cls, arrays: WordArrays) -> WordIndex:
-        """An index from what :meth:`arrays` gave (kept in a file, mapped)."""
+    def from_arrays(cls, arrays: WordArrays, let_go: Callable[[], None] | None = None) -> WordIndex:
+        """An index from what :meth:`arrays` gave (kept in a file, mapped);
+        ``let_go`` lets go of the word ids' pages once the letters have read
+        them all (a search reads again only what it needs)."""
         index = cls.__new__(cls)
         index._set(arrays)
+        if let_go is not None:
+            index._let_go = let_go
         return index
 
     def arrays(self) -> WordArrays:
@@ -103,6 +110,7 @@ class WordIndex:
         self._first_words = np.append(self._bounds[:-1][self._has_words], self._bounds[-1])
         self._letters: npt.NDArray[np.uint32] | None = None
         self._finding_letters = threading.Lock()
+        self._let_go: Callable[[], None] = lambda: None
 
     def __len__(self) -> int:
         return len(self._has_words)
@@ -164,15 +172,21 @@ class WordIndex:
                 word_letters = np.bitwise_or.reduceat(_LETTER_BITS[self._vocabulary], starts)
             firsts = self._first_words
             with_words = np.empty(firsts.size - 1, dtype=np.uint32)
+            held = 0
             for start in range(0, with_words.size, _TEXTS_PER_STEP):
                 stop = min(start + _TEXTS_PER_STEP, with_words.size)
                 ids = self._word_ids[firsts[start] : firsts[stop]]
                 with_words[start:stop] = np.bitwise_or.reduceat(
                     word_letters[ids], firsts[start:stop] - firsts[start]
                 )
+                held += ids.size
+                if held >= _IDS_HELD:  # a mapped file's pages go as the pass goes on
+                    self._let_go()
+                    held = 0
             letters = np.zeros(len(self), dtype=np.uint32)
             letters[self._has_words] = with_words
             self._letters = letters
+            self._let_go()
 
     def _from_every_text(self, words: npt.NDArray[np.intp]) -> npt.NDArray[np.bool_]:
         """One pass over every text's word ids, in order."""

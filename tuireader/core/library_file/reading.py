@@ -8,6 +8,7 @@ import marshal
 import os
 from collections.abc import Iterable
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -199,4 +200,4 @@ def _words(sections: SectionReader, field: str, count: int) -> WordIndex:
         for piece in sections.chunks(f"{field}_{name}"):
             if piece.size and (piece.max() >= bound or piece.min() < 0):
                 raise ValueError(f"the {field}' {name} point past the end")
-    return WordIndex.from_arrays(words)
+    return WordIndex.from_arrays(words, partial(sections.release, f"{field}_word_ids"))
