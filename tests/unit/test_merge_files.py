@@ -5,6 +5,7 @@ Syncthing's conflict copies."""
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from tuireader.core.merge import (
     find_sync_conflicts,
     merge_annotation_files,
     merge_driver,
-    merge_journals,
+    merge_journal_files,
     merge_other_copy,
     merge_sync_conflict,
 )
@@ -195,14 +196,14 @@ def test_journals_merge_to_the_latest_mark_per_paper(tmp_path: Path) -> None:
         f"2107.09652 read {T2}",
         f"2301.00001 read {T1}",
     )
-    assert merge_journals(ours, theirs) == [
+    assert merged_lines(ours, theirs) == [
         HEADER,
         f"2107.09652 unread {T3}\n",
         f"2201.12944 unread {T3}\n",
         f"2301.00001 read {T1}\n",
         "this line is damaged\n",
     ]
-    assert merge_journals(theirs, ours) == merge_journals(ours, theirs)
+    assert merged_lines(theirs, ours) == merged_lines(ours, theirs)
 
 
 def test_a_read_journal_given_alone_merges_into_this_machines(live: Path, tmp_path: Path) -> None:
@@ -215,8 +216,17 @@ def test_a_read_journal_given_alone_merges_into_this_machines(live: Path, tmp_pa
 def test_a_read_and_an_unread_mark_at_one_time_read_wins(tmp_path: Path) -> None:
     ours = journal(tmp_path / "a.txt", f"2107.09652 unread {T1}")
     theirs = journal(tmp_path / "b.txt", f"2107.09652 read {T1}")
-    assert merge_journals(ours, theirs)[1:] == [f"2107.09652 read {T1}\n"]
-    assert merge_journals(theirs, ours)[1:] == [f"2107.09652 read {T1}\n"]
+    assert merged_lines(ours, theirs)[1:] == [f"2107.09652 read {T1}\n"]
+    assert merged_lines(theirs, ours)[1:] == [f"2107.09652 read {T1}\n"]
+
+
+def merged_lines(ours: Path, theirs: Path) -> list[str]:
+    """The lines of a copy of ``ours`` once ``theirs`` is merged into it (the
+    originals stay as they are, to merge the other way round too)."""
+    copy = ours.with_name(f"merged-{ours.name}-{theirs.name}")
+    shutil.copyfile(ours, copy)
+    merge_journal_files(copy, theirs)
+    return copy.read_text(encoding="utf-8").splitlines(keepends=True)
 
 
 # Git's driver ---------------------------------------------------------------------------

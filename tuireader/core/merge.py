@@ -190,15 +190,6 @@ def _annotation_changes(mine: Document, theirs: Document, merged: Document) -> M
 # Read journals ------------------------------------------------------------------------
 
 
-def merge_journals(ours: Path, theirs: Path) -> list[str]:
-    """The lines of one journal holding both copies' marks: the header once,
-    the latest mark of each paper (sorted), then the lines neither copy could
-    read, kept as they were. A missing ``ours`` counts as empty."""
-    merged, _ = _merged_journal(_read(ours, missing_ok=True), ours, _read(theirs), theirs)
-    text = merged.decode("utf-8", errors="surrogateescape")
-    return text.splitlines(keepends=True)
-
-
 def merge_journal_files(ours: Path, theirs: Path, *, dry_run: bool = False) -> MergeSummary:
     """Merge the read journal ``theirs`` into ``ours``, this machine's journal:
     under its lock, atomically, the previous file kept as ``ours.bak``."""
