@@ -90,7 +90,7 @@ class SearchCommands(Provider):
             reader.config = settings.load_config()
             say(screen.app, message, timeout=3)
             screen.contents_changed()
-            screen.loader.count_searches()
+            screen.loader.background.count_searches()
 
         for search in searches:
             others = tuple(s for s in searches if s is not search)

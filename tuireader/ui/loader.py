@@ -5,7 +5,6 @@ load it again when digests change while the app is open."""
 from __future__ import annotations
 
 import contextlib
-import gc
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from time import monotonic
@@ -27,10 +26,9 @@ from tuireader.core.library import (
     reload_library,
 )
 from tuireader.core.parallel import parse_in_order, worker_count
-from tuireader.core.rank import Cancelled
 from tuireader.core.reader import plural
 from tuireader.core.search import SearchIndex
-from tuireader.core.tally import SearchCounts, Tally, count_searches
+from tuireader.ui.background import Background
 from tuireader.ui.notify import say
 from tuireader.ui.watch import Watcher
 
@@ -39,8 +37,6 @@ if TYPE_CHECKING:
 
 #: A library file and what was read from it.
 Mapped = tuple[library_file.LibraryReader, library_file.Opened]
-#: Seconds to wait after marks change before the saved searches are recounted.
-RECOUNT_DELAY = 0.5
 #: While loading, the list is refreshed at most this often (seconds)...
 SNAPSHOT_INTERVAL = 0.5
 #: ...and waits at least this many times as long as the last refresh took: a
@@ -70,8 +66,7 @@ class Loader:
         self._library_folder = (
             parse.folder.parent / "library" if isinstance(parse, ParseCache) else None
         )
-        #: The library snapshot whose relevance matrix is being built.
-        self._building: int | None = None
+        self.background = Background(screen, self)
         store = screen.reader.store
         self._watcher = Watcher(self, paths, [store.path, store.journal.path]) if watch else None
 
@@ -187,11 +182,11 @@ class Loader:
         screen.reader.set_library(library, index)
         screen.contents_changed()
         screen.refresh_rows()
-        self.after_load(index)
+        self.background.after_load(index)
         kept = self._key
         if mapped is None and kept is not None:  # loaded from the digests: kept for the next start
             self.run_in_thread(lambda: self._keep(library, index, kept), "keep")
-        self.count_searches()
+        self.background.count_searches()
         if news:
             say(screen.app, news, title="New digests", timeout=6)
         if first:
@@ -212,51 +207,11 @@ class Loader:
     def _file_damaged(self, warning: str) -> None:
         say(self._screen.app, warning, title="Library file rebuilt", severity="warning", timeout=8)
 
-    def build_relevance(self) -> None:
-        """Build the TF-IDF of this library for relevance (once per snapshot),
-        then show the list again in its new order."""
-        reader = self._screen.reader
-        generation = reader.generation
-        if reader.ranker.ready(generation) or self._building == generation:
-            return
-        self._building = generation
-        papers, position = reader.papers, reader.position  # of this snapshot
-
-        def build() -> None:
-            worker = get_current_worker()
-            try:
-                reader.ranker.build(papers, generation, lambda: worker.is_cancelled, position)
-            except Cancelled:
-                return
-            self.call_from_thread(self._relevance_built)
-
-        self.run_in_thread(build, "relevance")
-
-    def _relevance_built(self) -> None:
-        self._building = None
-        self._screen.refresh_rows(keep=False)  # a new order: from its top
-
     def _failed(self, message: str) -> None:
         self.loading = False
         self._screen.query_one(ProgressBar).display = False
         self._screen.paper_list.show([], 0, empty=message)
         say(self._screen.app, message, title="Cannot load digests", severity="error", timeout=15)
-
-    def _counted(self, tally: Tally, revision: int) -> None:
-        reader = self._screen.reader
-        if revision != reader.store.revision:
-            self.after_load(reader.index or SearchIndex([]))  # marks changed meanwhile: again
-            return
-        reader.tally = tally
-        self._screen.sidebar.update_counts(self._screen.counts())
-
-    def _searches_counted(self, counted: SearchCounts, revision: int) -> None:
-        screen = self._screen
-        screen.reader.searches = counted
-        screen.paper_list.refresh_marks()
-        screen.sidebar.update_counts(screen.counts())
-        if revision != screen.reader.store.revision:
-            screen.later("recount", RECOUNT_DELAY, self.count_searches)
 
     def digests_changed(self) -> None:
         """Digest files were added, changed or deleted (and have settled);
@@ -327,44 +282,6 @@ class Loader:
             if reader is not None:
                 return reader, reader.read()
         return None
-
-    def after_load(self, index: SearchIndex) -> None:
-        """The library is shown: count it, then make search fast at scale."""
-        # The library is millions of long-lived objects: leave them out of
-        # the garbage collector's full passes, which would otherwise stall a
-        # keystroke now and then for a tenth of a second.
-        gc.freeze()
-        self.run_in_thread(self._count, "count")
-        self.run_in_thread(lambda: self._index_words(index), "index")
-
-    def _count(self) -> None:
-        worker = get_current_worker()
-        reader = self._screen.reader
-        revision = reader.store.revision
-        tally = reader.count()
-        if not worker.is_cancelled:
-            self.call_from_thread(self._counted, tally, revision)
-
-    def count_searches(self) -> None:
-        """Count the saved searches and find the watches' papers, in a worker."""
-        self.run_in_thread(self._count_searches, "searches")
-
-    def _count_searches(self) -> None:
-        worker = get_current_worker()
-        reader = self._screen.reader
-        if reader.index is None:
-            return
-        revision = reader.store.revision
-        counted = count_searches(
-            reader.index, reader.store, reader.config.searches, lambda: worker.is_cancelled
-        )
-        if counted is not None and not worker.is_cancelled:
-            self.call_from_thread(self._searches_counted, counted, revision)
-
-    def _index_words(self, index: SearchIndex) -> None:
-        """Filtering already works; this makes it fast at scale."""
-        worker = get_current_worker()
-        index.index_words(cancelled=lambda: worker.is_cancelled)
 
     def _keep(self, library: Library, index: SearchIndex, key: library_file.Key) -> None:
         """Write a library loaded from the digests to its file (under the key

@@ -305,7 +305,7 @@ def save_search(screen: ReadingScreen, query: str, watch: bool = False) -> None:
         screen.reader.config = settings.load_config()
         say(screen.app, f"Saved the search “{name}” ({len(searches)} in all).", timeout=3)
         screen.contents_changed()
-        screen.loader.count_searches()
+        screen.loader.background.count_searches()
 
     hint = "A name for this search (saved in config.toml; keys 1–9 show the first nine)"
     screen.app.push_screen(PromptScreen(f"Save “{query}” as", hint=hint), named)

@@ -24,7 +24,8 @@ from tuireader.core.reader import Outcome, Reader, Rows, plural
 from tuireader.core.scope import ALL, Scope
 from tuireader.core.state import ReaderState, save_state
 from tuireader.core.tally import sidebar_counts
-from tuireader.ui.loader import RECOUNT_DELAY, Loader
+from tuireader.ui.background import RECOUNT_DELAY
+from tuireader.ui.loader import Loader
 from tuireader.ui.main_actions import Actions
 from tuireader.ui.notify import say
 from tuireader.ui.widgets.filter_bar import FilterBar
@@ -230,7 +231,7 @@ class MainScreen(Actions, Screen[None]):
             self._resume = None
         waiting = scope.kind == "similar" and not reader.ranker.ready(reader.generation)
         if rows.order == "waiting" or waiting:
-            self.loader.build_relevance()
+            self.loader.background.build_relevance()
         self.sub_title = reader.title()
         self.paper_list.show(
             rows.positions, max(row, 0), rows.texts, empty=self._empty_message(rows)
@@ -378,4 +379,4 @@ class MainScreen(Actions, Screen[None]):
             self.sidebar.update_counts(self.counts())
         self._show_detail(keep_scroll=True)
         if self.reader.config.searches:
-            self.later("recount", RECOUNT_DELAY, self.loader.count_searches)
+            self.later("recount", RECOUNT_DELAY, self.loader.background.count_searches)
