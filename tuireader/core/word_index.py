@@ -27,8 +27,10 @@ _SEPARATOR = ord("\n")  # whitespace, so never part of a word
 #: a megabyte however large the library, instead of one byte per word id.
 _TEXTS_PER_STEP = 8192
 
-#: Texts whose postings are sorted per step (bounds the sort's memory).
-_TEXTS_PER_SLICE = 65536
+#: Texts whose postings are sorted per step: bounds the sort's temporary
+#: arrays (at 100,000 abstracts, 65,536 texts a step peaked 360 MB above the
+#: index, 8,192 peak 150 MB, and build it a fifth quicker).
+_TEXTS_PER_SLICE = 8192
 #: Postings looked up per vectorised step, about: the step's index arrays
 #: (16 bytes a posting) stay small enough to be reused from the heap rather
 #: than mapped afresh from the system each time (page faults: a first search
