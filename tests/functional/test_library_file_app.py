@@ -201,3 +201,44 @@ async def test_a_changed_digest_is_read_again_from_the_digests(
         await until(pilot, lambda: fits(folder), "a fresh library file")
         assert shown_ids(screen) == rows
         assert len(parsed) == len(list(folder.rglob("*.md")))  # every digest, not one
+
+
+def no_room(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The disk full (its free space is the one thing a test must pretend)."""
+    real = shutil.disk_usage
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: real(path)._replace(free=0))
+
+
+def room_notices(pilot: Any) -> list[str]:
+    return [m for m in notifications(pilot) if "A library file for fast starts needs" in m]
+
+
+async def test_without_room_for_the_file_the_digests_load_and_the_user_is_told_once(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    no_room(monkeypatch)
+    async with make_app(folder).run_test(size=(120, 40)) as pilot:
+        screen: MainScreen = await loaded(pilot)
+        await until(pilot, lambda: bool(room_notices(pilot)), "the notice")
+        assert len(shown_ids(screen)) == 240
+        (folder / "2022-02-02-cs.CV.md").write_text(NEW_DAY)
+        await until(pilot, lambda: len(screen.reader.library) == 241, "the new day loaded")
+        await settle(pilot)
+        assert len(room_notices(pilot)) == 1  # not again for the reload
+    assert not library_path(folder).exists()
+
+
+async def test_without_room_to_extend_the_file_a_new_day_still_loads(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await first_start(folder)
+    kept = library_path(folder).read_bytes()
+    no_room(monkeypatch)
+    async with make_app(folder).run_test(size=(120, 40)) as pilot:
+        screen: MainScreen = await loaded(pilot)
+        (folder / "2022-02-02-cs.CV.md").write_text(NEW_DAY)
+        await until(pilot, lambda: len(screen.reader.library) == 241, "the new day loaded")
+        await settle(pilot)
+        assert "2202.99991" in screen.reader.library.papers
+        assert len(room_notices(pilot)) == 1
+    assert library_path(folder).read_bytes() == kept  # the old file, whole

@@ -15,6 +15,7 @@ import pytest
 from library_file_helpers import fresh, keep, load, reopened
 
 from tuireader.core import library_file, word_index
+from tuireader.core.library_file import writing
 from tuireader.core.library_file.mapped import UNREADABLE
 from tuireader.core.library_file.sections import MAGIC, SectionReader
 from tuireader.core.search import SearchIndex
@@ -76,6 +77,35 @@ def test_letters_of_a_mapped_file_answer_alike_and_let_its_pages_go(
         assert released.count(f"{field}_word_ids") >= 2, field  # on the way and at the end
     for query in ["d", "q", "z", "d x", "ti:a", "au:w", "-e", "é"]:
         assert kept.search(query) == fresh.search(query), query
+
+
+def test_no_file_is_written_without_room_to_spare(
+    digests: Path, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A library file is a cache: it never fills the disk. With less free
+    space than the file and :data:`SPARE_BYTES`, nothing is written (not
+    even in part) and the error says how much it needs; with enough, it is.
+    (The disk's free space is the one thing a test must pretend.)"""
+    library, index, builder = load([digests])
+    key = library_file.key_of(builder.files)
+    assert key is not None
+    target = library_file.location(folder, [digests])
+    size = writing.BYTES_PER_DIGEST_BYTE * sum(size for _path, size, _mtime in key)
+    real = shutil.disk_usage
+
+    def free(bytes_free: int) -> None:
+        monkeypatch.setattr(shutil, "disk_usage", lambda path: real(path)._replace(free=bytes_free))
+
+    free(writing.SPARE_BYTES + size - 1)
+    with pytest.raises(
+        library_file.NoRoom,
+        match=r"needs about [\d.]+ MB, and 1\.0 GB is free on the disk of .*library",
+    ):
+        library_file.write(target, key, library, index)
+    assert not folder.exists() or not any(folder.iterdir())
+    free(writing.SPARE_BYTES + size)
+    assert library_file.write(target, key, library, index)
+    assert reopened(folder, [digests]).library.ordered_ids == library.ordered_ids
 
 
 def test_warnings_of_the_load_are_kept_with_it(tmp_path: Path, data_dir: Path) -> None:

@@ -67,6 +67,7 @@ class Loader:
             parse.folder.parent / "library" if isinstance(parse, ParseCache) else None
         )
         self.background = Background(screen, self)
+        self._told_no_room = False
         store = screen.reader.store
         self._watcher = Watcher(self, paths, [store.path, store.journal.path]) if watch else None
 
@@ -262,7 +263,7 @@ class Loader:
         self.call_from_thread(self._adding, count)
         results = list(parse_in_order(added.files, self._parse, worker_count()))
         target = library_file.location(self._library_folder, self._paths)
-        if not library_file.extend(target, reader, opened, added, results):
+        if not self._written(lambda: library_file.extend(target, reader, opened, added, results)):
             return False
         mapped = self._opened(target, added.key)
         if mapped is None:
@@ -294,11 +295,27 @@ class Loader:
             return
         index.index_words(cancelled=lambda: worker.is_cancelled)
         target = library_file.location(folder, self._paths)
-        if worker.is_cancelled or not library_file.write(target, key, library, index):
+        if worker.is_cancelled or not self._written(
+            lambda: library_file.write(target, key, library, index)
+        ):
             return
         mapped = self._opened(target, key)
         if mapped is not None and not worker.is_cancelled:
             self.call_from_thread(self._switch, library, mapped, SearchIndex(mapped[1].columns))
+
+    def _written(self, write: Callable[[], bool]) -> bool:
+        """Whether ``write`` wrote the library file; when the disk has too
+        little room for it, the user is told why starts stay slow (once)."""
+        try:
+            return write()
+        except library_file.NoRoom as error:
+            self.call_from_thread(self._no_room, str(error))
+            return False
+
+    def _no_room(self, message: str) -> None:
+        if not self._told_no_room:
+            self._told_no_room = True
+            say(self._screen.app, message, title="Library file not kept", severity="warning")
 
     def _switch(self, shown: Library, mapped: Mapped, index: SearchIndex) -> None:
         """Show the same library, now read from its file, if it is still the

@@ -29,10 +29,10 @@ from tuireader.core.library_file.contents import SUFFIX, Key, Opened
 from tuireader.core.library_file.extending import Addition, addition, extend
 from tuireader.core.library_file.reading import LibraryReader
 from tuireader.core.library_file.sections import Damaged
-from tuireader.core.library_file.writing import KEPT, write
+from tuireader.core.library_file.writing import KEPT, NoRoom, write
 from tuireader.core.model import LoadWarning
 
-__all__ = ["KEPT", "SUFFIX", "Addition", "Damaged", "Fit", "Key", "Kept", "LibraryReader"]
+__all__ = ["KEPT", "SUFFIX", "Addition", "Damaged", "Fit", "Key", "Kept", "LibraryReader", "NoRoom"]
 __all__ += ["Opened", "addition", "current_key", "damaged", "extend", "fit", "key_of", "kept"]
 __all__ += ["location", "write"]
 

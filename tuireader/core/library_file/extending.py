@@ -40,7 +40,13 @@ from tuireader.core.library_file.contents import Key, Opened
 from tuireader.core.library_file.mapped import Blobs
 from tuireader.core.library_file.reading import LibraryReader
 from tuireader.core.library_file.sections import SectionWriter
-from tuireader.core.library_file.writing import finish, replace, write_listings, write_tables
+from tuireader.core.library_file.writing import (
+    BYTES_PER_DIGEST_BYTE,
+    finish,
+    replace,
+    write_listings,
+    write_tables,
+)
 from tuireader.core.masks import Tables
 from tuireader.core.model import Paper
 from tuireader.core.search_columns import SearchColumns
@@ -91,7 +97,10 @@ def extend(
     plan = _Plan.of(opened.library, results)
     if plan is None:
         return False
-    return replace(target, lambda out: plan.write(out, reader, opened, added.key))
+    new = {str(path) for path in added.files}
+    added_bytes = sum(int(size) for path, size, _mtime in added.key if path in new)
+    size = reader.sections.size + BYTES_PER_DIGEST_BYTE * added_bytes
+    return replace(target, lambda out: plan.write(out, reader, opened, added.key), size)
 
 
 @dataclass(frozen=True)

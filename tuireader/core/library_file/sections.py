@@ -136,6 +136,11 @@ class SectionReader:
             if start < _HEAD.size or start + dtype.itemsize * count > offset:
                 raise Damaged(f"section {name} lies outside the file")
 
+    @property
+    def size(self) -> int:
+        """The file's size in bytes."""
+        return len(self._map)
+
     def release(self, name: str | None = None) -> None:
         """Let go of the pages read so far, of one section or all (they stay
         in the page cache): opening reads or checks whole columns once, and

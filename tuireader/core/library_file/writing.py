@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import marshal
+import shutil
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -23,18 +24,32 @@ from tuireader.core.search import SearchIndex
 
 #: Library files kept: one per set of folders opened, the most recently used.
 KEPT = 3
+#: Free space a library file leaves on its disk: it is a cache, and a full
+#: disk would fail whatever else the user saves meanwhile.
+SPARE_BYTES = 1 << 30
+#: A library file's bytes per byte of its digests, with a margin (2.4 measured).
+BYTES_PER_DIGEST_BYTE = 3
+
+
+class NoRoom(Exception):
+    """Too little free disk space to write a library file (says how much)."""
 
 
 def write(target: Path, key: Key, library: Library, index: SearchIndex) -> bool:
     """Keep ``library`` (indexed by ``index``, its abstracts' words too) in
     ``target`` for ``key``; False when it could not be written (the file is
-    an optimisation: that is no error). Prunes all but :data:`KEPT` files."""
-    return replace(target, lambda out: _write(out, key, library, index))
+    an optimisation: that is no error). Raises :class:`NoRoom`, writing
+    nothing, when the disk has too little space for it. Prunes all but
+    :data:`KEPT` files."""
+    size = BYTES_PER_DIGEST_BYTE * sum(int(size) for _path, size, _mtime in key)
+    return replace(target, lambda out: _write(out, key, library, index), size)
 
 
-def replace(target: Path, fill: Callable[[SectionWriter], None]) -> bool:
-    """Replace ``target`` with what ``fill`` writes (False when it could not:
-    the old file stays); prunes all but :data:`KEPT` files."""
+def replace(target: Path, fill: Callable[[SectionWriter], None], size: int) -> bool:
+    """Replace ``target`` with what ``fill`` writes, about ``size`` bytes
+    (False when it could not: the old file stays; :class:`NoRoom` when the
+    disk could not hold it); prunes all but :data:`KEPT` files."""
+    check_room(target.parent, size)
     try:
         with replacing(target, durable=False) as stream:
             fill(SectionWriter(stream))
@@ -42,6 +57,23 @@ def replace(target: Path, fill: Callable[[SectionWriter], None]) -> bool:
         return False
     _prune(target.parent)
     return True
+
+
+def check_room(folder: Path, size: int) -> None:
+    """Raise :class:`NoRoom` unless ``size`` more bytes leave
+    :data:`SPARE_BYTES` free on the disk of ``folder`` (or of its nearest
+    existing parent: it is made when written)."""
+    existing = next(path for path in (folder, *folder.parents) if path.exists())
+    free = shutil.disk_usage(existing).free
+    if free - size < SPARE_BYTES:
+        raise NoRoom(
+            f"A library file for fast starts needs about {_size(size)}, and "
+            f"{_size(free)} is free on the disk of {folder}: starts read every digest."
+        )
+
+
+def _size(count: int) -> str:
+    return f"{count / 2**30:.1f} GB" if count >= 2**30 else f"{max(count, 0) / 2**20:.0f} MB"
 
 
 def _write(out: SectionWriter, key: Key, library: Library, index: SearchIndex) -> None:
