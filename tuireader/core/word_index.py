@@ -12,12 +12,11 @@ the ids, whatever the fragment. Scanning 100,000 abstracts instead takes 50 to
 
 from __future__ import annotations
 
-import itertools
 import threading
 from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from itertools import count
+from itertools import count, pairwise
 
 import numpy as np
 import numpy.typing as npt
@@ -213,7 +212,7 @@ class WordIndex:
         counts = starts[words + 1] - starts[words]
         before = np.cumsum(counts) - counts  # the postings of the words before each
         steps = np.searchsorted(before, np.arange(0, before[-1] + 1, _POSTINGS_PER_STEP))
-        for first, last in itertools.pairwise([*np.unique(steps).tolist(), words.size]):
+        for first, last in pairwise([*np.unique(steps).tolist(), words.size]):
             some = words[first:last]
             found[texts[ranges(starts[some], counts[first:last])]] = True
         return found
