@@ -8,6 +8,7 @@ disk until a search reads them.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -111,10 +112,11 @@ class SearchColumns:
         def abstracts(positions: Iterable[int]) -> Iterable[str]:
             return (abstract_searched(papers[i]) for i in positions)
 
+        fold_name = functools.cache(fold)  # names recur: each is folded once
         return cls(
             ids=tuple(paper.id for paper in papers),
             titles=TextColumn.of([title_searched(paper) for paper in papers]),
-            authors=TextColumn.of([authors_searched(paper) for paper in papers]),
+            authors=TextColumn.of([authors_searched(paper, fold_name) for paper in papers]),
             keys=TextColumn.of([keys_searched(paper) for paper in papers]),
             abstracts=TextColumn(abstracts, len(papers)),
             papers=papers,
@@ -134,8 +136,11 @@ def title_searched(paper: Paper) -> str:
     return searched(paper.title, paper.title_readable)
 
 
-def authors_searched(paper: Paper) -> str:
-    return fold(", ".join(paper.authors))
+def authors_searched(paper: Paper, fold_name: Callable[[str], str] = fold) -> str:
+    """The authors folded name by name: the same as folding them joined (a
+    test checks), and a library of a million papers folds each recurring
+    name once (the non-ASCII ones take the slow path: 2.2 s of the load)."""
+    return ", ".join(map(fold_name, paper.authors))
 
 
 def keys_searched(paper: Paper) -> str:
