@@ -290,3 +290,16 @@ def test_orders_and_positions_built_a_step_at_a_time_are_whole(
     days = list(library.by_date.values())
     assert first_listed(days) == tuple(dict.fromkeys(i for day in days for i in day))
     assert first_listed([("a", "b"), ("b", "c", "a"), ("d",)]) == ("a", "b", "c", "d")
+
+
+def test_a_snapshot_lists_its_papers_in_order_once(samples_dir: Path) -> None:
+    """The list of papers in order is made with the snapshot (by the loading
+    worker), so the UI thread never lists a million papers again."""
+    builder = LibraryBuilder()
+    for progress in load_progressively([samples_dir]):
+        builder = progress.builder
+    library = builder.snapshot()
+    papers = library.ordered_papers()
+    assert papers is library.ordered_papers()
+    assert [paper.id for paper in papers] == list(library.ordered_ids)
+    assert all(library.papers[paper.id] is paper for paper in papers)

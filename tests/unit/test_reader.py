@@ -12,7 +12,7 @@ import pytest
 
 from tuireader.core import locations
 from tuireader.core.config import Config, SavedSearch
-from tuireader.core.library import Library, load_library
+from tuireader.core.library import Library, load_library, positions_of
 from tuireader.core.reader import Reader
 from tuireader.core.scope import ALL, NOTED, STARRED, UNREAD, Scope
 from tuireader.core.search import SearchIndex
@@ -244,3 +244,18 @@ def test_saved_searches_count_and_watches_mark_their_papers(
     assert "seg" not in {name for names in watched.values() for name in names}
     assert counted.watches_of("not a paper") == ()
     assert count_searches(index, store, searches, cancelled=lambda: True) is None
+
+
+def test_a_snapshot_while_loading_takes_the_positions_a_worker_made(
+    library: Library, store: AnnotationStore
+) -> None:
+    """While loading there is no index yet: the loader's worker maps each
+    paper to its position, and the reader keeps that map (a million IDs are
+    not mapped again on the UI thread); without one it makes its own."""
+    reader = Reader(store)
+    made = positions_of(library.ordered_ids)
+    reader.set_library(library, position=made)
+    assert reader.position is made
+    reader.set_library(library)
+    assert reader.position == made and reader.position is not made
+    assert show(reader)[:3] == list(library.ordered_ids[:3])

@@ -44,8 +44,9 @@ class Library:
     #: Per date, the papers each category's digest listed (a cross-listed
     #: paper under every category that listed it).
     by_category: Mapping[date, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
-    #: The papers in ``ordered_ids`` order, when kept apart from ``papers``
-    #: (a mapped library file decodes each when it is read).
+    #: The papers in ``ordered_ids`` order: listed once by the snapshot that
+    #: made the library (a million lookups), or decoded from a mapped library
+    #: file as each is read.
     rows: Sequence[Paper] | None = None
 
     @property
@@ -120,7 +121,9 @@ class LibraryBuilder:
             day: {name: tuple(ids) for name, ids in sorted(self._by_category[day].items())}
             for day in by_date
         }
-        return Library(dict(self._papers), by_date, ordered, tuple(self._warnings), by_category)
+        papers = dict(self._papers)
+        rows = [papers[paper_id] for paper_id in ordered]  # here, not on the UI thread
+        return Library(papers, by_date, ordered, tuple(self._warnings), by_category, rows)
 
 
 #: IDs put in a dict per step: one C call over a million IDs holds the GIL

@@ -95,12 +95,20 @@ class Reader(Changes):
 
     # The library -------------------------------------------------------------------
 
-    def set_library(self, library: Library, index: SearchIndex | None = None) -> None:
-        """A new snapshot of the library (while loading, then once indexed)."""
+    def set_library(
+        self,
+        library: Library,
+        index: SearchIndex | None = None,
+        position: Mapping[str, int] | None = None,
+    ) -> None:
+        """A new snapshot of the library (while loading, then once indexed),
+        with each paper's position if a worker made it (a million IDs)."""
         self.generation += 1
         self.library = library
         self.papers = library.ordered_papers()
-        self.position = index.position if index else positions_of(library.ordered_ids)
+        if index is not None:
+            position = index.position
+        self.position = positions_of(library.ordered_ids) if position is None else position
         self.index = index
         self._searcher = Searcher(index, self.store) if index else None
 
