@@ -105,6 +105,13 @@ def test_no_file_is_written_without_room_to_spare(
     assert not folder.exists() or not any(folder.iterdir())
     free(writing.SPARE_BYTES + size)
     assert library_file.write(target, key, library, index)
+    target.unlink()
+
+    def unknown(path: Path) -> None:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(shutil, "disk_usage", unknown)  # free space not known: written
+    assert library_file.write(target, key, library, index)
     assert reopened(folder, [digests]).library.ordered_ids == library.ordered_ids
 
 

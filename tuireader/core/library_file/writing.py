@@ -64,7 +64,10 @@ def check_room(folder: Path, size: int) -> None:
     :data:`SPARE_BYTES` free on the disk of ``folder`` (or of its nearest
     existing parent: it is made when written)."""
     existing = next(path for path in (folder, *folder.parents) if path.exists())
-    free = shutil.disk_usage(existing).free
+    try:
+        free = shutil.disk_usage(existing).free
+    except OSError:
+        return  # not known: the write itself will tell
     if free - size < SPARE_BYTES:
         raise NoRoom(
             f"A library file for fast starts needs about {_size(size)}, and "
