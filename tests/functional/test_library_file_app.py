@@ -4,6 +4,8 @@ arrive later still load. The real app, watcher and cache folder."""
 
 from __future__ import annotations
 
+import functools
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -13,7 +15,7 @@ import pytest
 from app_helpers import copy_samples, loaded, make_app, notifications, settle, shown_ids, until
 from cli_helpers import assert_clean_success, run
 
-from tuireader.core import library_file, locations
+from tuireader.core import library_file, locations, text
 from tuireader.core.cache import ParseCache
 from tuireader.core.formats import ParseResult
 from tuireader.core.library_file.mapped import MappedPapers
@@ -242,3 +244,27 @@ async def test_without_room_to_extend_the_file_a_new_day_still_loads(
         assert "2202.99991" in screen.reader.library.papers
         assert len(room_notices(pilot)) == 1
     assert library_path(folder).read_bytes() == kept  # the old file, whole
+
+
+async def test_what_folding_needs_is_built_by_a_worker_not_on_the_first_key(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A start from the library file folds no text until a search highlights
+    an accented row, on the UI thread: the table folding needs (every
+    combining character, ~50 ms) is built by a worker after loading, so the
+    first key is as quick as the next."""
+    await first_start(folder)
+    built_on_ui_thread: list[bool] = []
+    build = text._combining_marks.__wrapped__
+
+    def recorded() -> re.Pattern[str]:
+        built_on_ui_thread.append(threading.current_thread() is threading.main_thread())
+        return build()
+
+    monkeypatch.setattr(text, "_combining_marks", functools.cache(recorded))
+    async with make_app(folder).run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        assert built_on_ui_thread == [False]
+        await pilot.press("slash", *"wang")
+        await settle(pilot)
+    assert built_on_ui_thread == [False]  # built once, by the worker

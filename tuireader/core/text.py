@@ -138,6 +138,13 @@ def fold(text: str) -> str:
     return _combining_marks().sub("", decomposed).lower()
 
 
+def prepare_folding() -> None:
+    """Build what folding non-ASCII text needs (~50 ms, once), so that the
+    first such text folded where a person waits (a highlighted row, on the
+    UI thread) does not pay for it."""
+    _combining_marks()
+
+
 @functools.cache
 def _combining_marks() -> re.Pattern[str]:
     """Every character with a combining class, as one character set: removed
