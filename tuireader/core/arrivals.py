@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from tuireader.core.changes import plural
 from tuireader.core.library import Library
-from tuireader.core.reader import plural
 
 
 def what_arrived(before: Library, after: Library) -> str:

@@ -39,9 +39,6 @@ class PositionList(Sequence[int]):
     def __iter__(self) -> Iterator[int]:
         return iter(self._array.tolist())
 
-    def __contains__(self, value: object) -> bool:
-        return isinstance(value, int) and bool((self._array == value).any())
-
     def index(self, value: Any, start: int = 0, stop: int | None = None) -> int:
         """Where ``value`` first is: one vectorised pass, not a Python loop."""
         start, stop, _ = slice(start, stop).indices(len(self))
