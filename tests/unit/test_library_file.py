@@ -66,7 +66,7 @@ def test_letters_of_a_mapped_file_answer_alike_and_let_its_pages_go(
         release(self, name)
 
     monkeypatch.setattr(SectionReader, "release", spied)
-    monkeypatch.setattr(word_index, "_IDS_HELD", 50)
+    monkeypatch.setattr(word_index, "_BYTES_HELD", 200)
     kept, fresh = (
         SearchIndex(reopened(folder, [digests]).columns),
         SearchIndex(library.ordered_papers()),

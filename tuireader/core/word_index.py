@@ -17,6 +17,7 @@ from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import count, pairwise
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -35,14 +36,27 @@ _TEXTS_PER_SLICE = 8192
 #: than mapped afresh from the system each time (page faults: a first search
 #: at a million papers took twice as long).
 _POSTINGS_PER_STEP = 1 << 19
-#: Word ids read (from a mapped file) before their pages are let go, when
-#: every text's are read once.
-_IDS_HELD = 1 << 24
-#: What reading one id costs each way (relative, measured at 100,000 and
-#: 1,000,000 papers): in order, gathered text by text, or as a posting.
-_COST_PER_ID_IN_ORDER = 1
-_COST_PER_ID_GATHERED = 3
-_COST_PER_POSTING = 3
+#: Bytes of a mapped file's ids and postings read before their pages are let
+#: go: the pages a search reads count as this process's memory until the
+#: kernel wants them back, and at a million abstracts each array is 470 MB.
+_BYTES_HELD = 64 << 20
+#: What the kernel maps around each page read from a mapped file (its
+#: "fault-around"): one text's ids, or one word's postings, read alone map
+#: this much.
+_FAULT_AROUND = 64 << 10
+#: Texts whose ids are gathered per step: their pages are let go between
+#: steps, so a gather never holds more than about :data:`_BYTES_HELD` more.
+_TEXTS_GATHERED_PER_STEP = 1024
+#: What each way costs, about in nanoseconds (measured at a million papers):
+#: an id read in order, a posting, an id gathered text by text, and each
+#: 64 KB mapped afresh (a page fault, and letting the pages go later).
+#: Scattered reads make the last count: the ids of 38,000 abstracts holding
+#: "diffusion" took 52 ms to gather and mapped 465 MB; the postings of the
+#: words with "se" took 22 ms and mapped 47 MB.
+_COST_PER_ID_IN_ORDER = 1.2
+_COST_PER_POSTING = 2.7
+_COST_PER_ID_GATHERED = 5.0
+_COST_PER_64_KB_MAPPED = 5000.0
 #: The letters of a text's letter set (folded texts are lower case), and
 #: each byte's bit in it.
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -88,8 +102,8 @@ class WordIndex:
     @classmethod
     def from_arrays(cls, arrays: WordArrays, let_go: Callable[[], None] | None = None) -> WordIndex:
         """An index from what :meth:`arrays` gave (kept in a file, mapped);
-        ``let_go`` lets go of the word ids' pages once the letters have read
-        them all (a search reads again only what it needs)."""
+        ``let_go`` lets go of the pages of its ids and postings read so far
+        (searches then map again only what they read)."""
         index = cls.__new__(cls)
         index._set(arrays)
         if let_go is not None:
@@ -112,6 +126,7 @@ class WordIndex:
         self._letters: npt.NDArray[np.uint32] | None = None
         self._finding_letters = threading.Lock()
         self._let_go: Callable[[], None] = lambda: None
+        self._bytes_read = 0
 
     def __len__(self) -> int:
         return len(self._has_words)
@@ -142,14 +157,17 @@ class WordIndex:
         words = self._words_containing(fragment.encode())
         if not words.size or not size:
             return np.zeros(size, dtype=bool)
-        postings = self._arrays.posting_starts
+        starts, ids, texts = self._arrays.posting_starts, self._word_ids, self._arrays.posting_texts
+        postings = int((starts[words + 1] - starts[words]).sum())
         costs = {
-            "every text": self._word_ids.size * _COST_PER_ID_IN_ORDER,
-            "postings": int((postings[words + 1] - postings[words]).sum()) * _COST_PER_POSTING,
+            "every text": _cost(ids.size, _COST_PER_ID_IN_ORDER, ids.nbytes),
+            "postings": _cost(postings, _COST_PER_POSTING, _mapped(texts, starts[words], postings)),
         }
         if positions is not None and positions.size <= len(self) // 2:
-            counts = self._bounds[positions + 1] - self._bounds[positions]
-            costs["these texts"] = int(counts.sum()) * _COST_PER_ID_GATHERED
+            firsts = self._bounds[positions]
+            gathered = int((self._bounds[positions + 1] - firsts).sum())
+            mapped = _mapped(ids, firsts, gathered)
+            costs["these texts"] = _cost(gathered, _COST_PER_ID_GATHERED, mapped)
         way = min(costs, key=costs.__getitem__)
         if way == "these texts":
             assert positions is not None
@@ -173,17 +191,13 @@ class WordIndex:
                 word_letters = np.bitwise_or.reduceat(_LETTER_BITS[self._vocabulary], starts)
             firsts = self._first_words
             with_words = np.empty(firsts.size - 1, dtype=np.uint32)
-            held = 0
             for start in range(0, with_words.size, _TEXTS_PER_STEP):
                 stop = min(start + _TEXTS_PER_STEP, with_words.size)
                 ids = self._word_ids[firsts[start] : firsts[stop]]
                 with_words[start:stop] = np.bitwise_or.reduceat(
                     word_letters[ids], firsts[start:stop] - firsts[start]
                 )
-                held += ids.size
-                if held >= _IDS_HELD:  # a mapped file's pages go as the pass goes on
-                    self._let_go()
-                    held = 0
+                self._read(ids.nbytes)
             letters = np.zeros(len(self), dtype=np.uint32)
             letters[self._has_words] = with_words
             self._letters = letters
@@ -201,6 +215,7 @@ class WordIndex:
             with_words[start:stop] = np.logical_or.reduceat(
                 is_match[ids], firsts[start:stop] - firsts[start]
             )
+            self._read(ids.nbytes)
         found[self._has_words] = with_words
         return found
 
@@ -215,6 +230,7 @@ class WordIndex:
         for first, last in pairwise([*np.unique(steps).tolist(), words.size]):
             some = words[first:last]
             found[texts[ranges(starts[some], counts[first:last])]] = True
+            self._read(_mapped(texts, starts[some], int(counts[first:last].sum())))
         return found
 
     def _at_positions(
@@ -223,9 +239,10 @@ class WordIndex:
         """Only the words of the texts at ``positions``."""
         is_match = self._is_match(words)
         found = np.zeros(positions.size, dtype=bool)
-        for start in range(0, positions.size, _TEXTS_PER_STEP):
-            some = positions[start : start + _TEXTS_PER_STEP]
+        for start in range(0, positions.size, _TEXTS_GATHERED_PER_STEP):
+            some = positions[start : start + _TEXTS_GATHERED_PER_STEP]
             firsts, counts = self._bounds[some], self._bounds[some + 1] - self._bounds[some]
+            self._read(_mapped(self._word_ids, firsts, int(counts.sum())))
             with_words = np.flatnonzero(counts)
             if with_words.size:
                 counts = counts[with_words]
@@ -234,6 +251,14 @@ class WordIndex:
                     is_match[ids], np.cumsum(counts) - counts
                 )
         return found
+
+    def _read(self, size: int) -> None:
+        """Note ``size`` bytes of ids or postings read; past :data:`_BYTES_HELD`,
+        let go of the pages read so far (of a mapped file; else a no-op)."""
+        self._bytes_read += size
+        if self._bytes_read >= _BYTES_HELD:
+            self._bytes_read = 0
+            self._let_go()
 
     def _is_match(self, words: npt.NDArray[np.intp]) -> npt.NDArray[np.bool_]:
         is_match = np.zeros(len(self._word_ends), dtype=bool)
@@ -252,6 +277,19 @@ class WordIndex:
             offsets = offsets[vocabulary[offsets + shift] == byte]
         words = np.searchsorted(self._word_ends, offsets)  # sorted: a word twice is adjacent
         return words[np.append(True, words[1:] != words[:-1])] if words.size else words
+
+
+def _mapped(array: npt.NDArray[Any], firsts: npt.NDArray[np.int64], items: int) -> int:
+    """About how many bytes of ``array`` (if mapped from a file) reading
+    ``items`` of it in pieces starting at ``firsts`` (ascending) maps: the
+    kernel's 64 KB around the start of each piece, and the pieces' bytes."""
+    windows = firsts * array.itemsize // _FAULT_AROUND
+    started = int(np.count_nonzero(windows[1:] != windows[:-1])) + 1 if windows.size else 0
+    return min(started * _FAULT_AROUND + items * array.itemsize, array.nbytes)
+
+
+def _cost(items: int, per_item: float, mapped: int) -> float:
+    return items * per_item + mapped / _FAULT_AROUND * _COST_PER_64_KB_MAPPED
 
 
 def ranges(starts: npt.NDArray[np.int64], counts: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:

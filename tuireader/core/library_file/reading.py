@@ -200,4 +200,10 @@ def _words(sections: SectionReader, field: str, count: int) -> WordIndex:
         for piece in sections.chunks(f"{field}_{name}"):
             if piece.size and (piece.max() >= bound or piece.min() < 0):
                 raise ValueError(f"the {field}' {name} point past the end")
-    return WordIndex.from_arrays(words, partial(sections.release, f"{field}_word_ids"))
+    return WordIndex.from_arrays(words, partial(_let_go, sections, field))
+
+
+def _let_go(sections: SectionReader, field: str) -> None:
+    """Let go of the pages of ``field``'s word ids and postings read so far."""
+    for name in ("word_ids", "posting_texts"):
+        sections.release(f"{field}_{name}")
