@@ -7,12 +7,15 @@ from __future__ import annotations
 import ast
 import importlib.metadata
 import json
+import os
 import re
 import subprocess
 import sys
 import textwrap
 import tomllib
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -88,3 +91,22 @@ def test_every_imported_library_is_declared() -> None:
         if not {_normalized(dist) for dist in providers.get(name, [name])} & declared
     }
     assert missing == set()
+
+
+def test_the_app_paints_at_up_to_240_frames_a_second_unless_the_user_chose() -> None:
+    """Textual's default of 60 frames a second left a key's new rows waiting
+    up to 17 ms for the next paint. A fresh interpreter each, since Textual
+    reads the setting once, when it is imported."""
+    probe = "import tuireader.ui.app, textual.screen; print(textual.screen.UPDATE_PERIOD)"
+    environments = {240: {}, 30: {"TEXTUAL_FPS": "30"}}
+    for frames, chosen in environments.items():
+        environment = {k: v for k, v in os.environ.items() if k != "TEXTUAL_FPS"} | chosen
+        result = subprocess.run(
+            [sys.executable, "-c", probe],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+            env=environment,
+        )
+        assert float(result.stdout) == pytest.approx(1 / frames)
