@@ -76,11 +76,12 @@ async def test_keys_typed_faster_than_drawn_are_saved_with_the_note() -> None:
 
 
 async def test_rows_follow_a_theme_switch() -> None:
-    """Rows drawn before a switch must not keep the old theme's colours."""
+    """Rows drawn before a switch must not keep the old theme's colours, nor
+    its background (the list keeps its own style between rows)."""
 
     def first_row_colours(screen: object) -> list[object]:
         strip = screen.paper_list.render_line(0)  # type: ignore[attr-defined]
-        return [segment.style.color for segment in strip if segment.text.strip()]
+        return [(s.style.color, s.style.bgcolor) for s in strip if s.text.strip() and s.style]
 
     async with make_app().run_test(size=(120, 40)) as pilot:
         screen = await loaded(pilot)
