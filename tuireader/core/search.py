@@ -179,17 +179,24 @@ class SearchIndex:
         head: list[int] = ordered[:RERANK_LIMIT].tolist()
         weight = dict(zip(head, total[order[:RERANK_LIMIT]].tolist(), strict=True))
         rank_in_scope = {position: n for n, position in enumerate(head)}
-        words = " ".join(text.text for text in texts)
-        head.sort(key=lambda i: (-weight[i], -self._similarity(words, i), rank_in_scope[i]))
+        similarity = self._similarities(" ".join(text.text for text in texts), head)
+        head.sort(key=lambda i: (-weight[i], -similarity[i], rank_in_scope[i]))
         ordered[: len(head)] = head
         return SearchResult(PositionList(ordered), tuple(matches.corrections), tuple(texts))
 
-    def _similarity(self, folded_query: str, i: int) -> float:
-        authors = self._columns.authors[i]
-        return max(
-            fuzz.partial_ratio(folded_query, self._columns.titles[i]),
-            fuzz.partial_ratio(folded_query, authors) if authors else 0,
-        )
+    def _similarities(self, folded_query: str, positions: list[int]) -> dict[int, float]:
+        """How closely each paper's title or authors match the query, by
+        position; their texts read in one step (from a library file, one by
+        one cost a quarter of a search that matches most papers)."""
+        titles = self._columns.titles.texts(positions)
+        authors = self._columns.authors.texts(positions)
+        return {
+            i: max(
+                fuzz.partial_ratio(folded_query, title),
+                fuzz.partial_ratio(folded_query, names) if names else 0,
+            )
+            for i, title, names in zip(positions, titles, authors, strict=True)
+        }
 
     def corrections_for(self, term: str) -> tuple[str, ...]:
         """Words of the vocabulary that look like a mistyped ``term``."""

@@ -44,9 +44,6 @@ class TextColumn:
     def __len__(self) -> int:
         return self._size
 
-    def __getitem__(self, position: int) -> str:
-        return next(iter(self._texts((position,))))
-
     def texts(self, positions: Iterable[int]) -> Iterable[str]:
         return self._texts(positions)
 
