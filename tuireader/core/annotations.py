@@ -19,10 +19,12 @@ import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import tomli_w
 
+from tuireader.core import parsed_toml
 from tuireader.core.model import parse_arxiv_id
 
 #: Version 1 since stars and notes; tags came as new keys, not a new version.
@@ -263,14 +265,18 @@ def _latest(*times: datetime | None) -> datetime | None:
 # The file ------------------------------------------------------------------------
 
 
-def parse(data: bytes, *, lenient: bool = False) -> Document:
+def parse(data: bytes, *, lenient: bool = False, kept_in: Path | None = None) -> Document:
     """The document in a file's bytes; ``Unreadable`` says what is wrong.
 
     ``lenient`` (for a file of a newer format, shown read-only) skips what it
-    cannot understand instead of refusing the file.
+    cannot understand instead of refusing the file. ``kept_in``: a cache
+    folder for what the TOML parsed to (:mod:`parsed_toml`).
     """
     try:
-        document = tomllib.loads(data.decode("utf-8"))
+        if kept_in is None:
+            document = tomllib.loads(data.decode("utf-8"))
+        else:
+            document = parsed_toml.loads(data, kept_in)
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise Unreadable(f"not valid TOML: {error}") from None
     if not document:

@@ -72,6 +72,9 @@ class AnnotationStore:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or locations.annotations_file()
         self.backup_path = self.path.with_name(self.path.name + ".bak")
+        #: What the file last parsed to (a cache: tomllib takes ~60 ms for
+        #: a heavy user's file, before the first screen).
+        self.parsed_folder = locations.cache_dir() / "annotations"
         #: Held by every writer of the file (this store, a merge of another copy).
         self.lock = FileLock(
             self.path.with_name(self.path.name + ".lock"), timeout=LOCK_TIMEOUT, poll_interval=0.001
@@ -324,7 +327,7 @@ class AnnotationStore:
             raise Unreadable(_reason(error)) from None
         if data == self._disk[0]:
             return self._disk  # unchanged since we last read it: skip parsing
-        return data, parse(data)
+        return data, parse(data, kept_in=self.parsed_folder)
 
     def _refresh(self, disk: tuple[bytes, Document]) -> None:
         """The view: the file as last seen, with the changes not yet saved."""
