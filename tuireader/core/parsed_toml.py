@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import tomllib
+from collections.abc import Callable
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -58,10 +59,24 @@ def loads(data: bytes, folder: Path) -> dict[str, Any]:
 
 def _plain(value: Any) -> Any:
     """``value`` with every date and time as a tagged tuple."""
+    return _leaves(value, _tagged)
+
+
+def _restored(value: Any) -> Any:
+    """What :func:`_plain` made, as it was."""
+    return _leaves(value, _untagged)
+
+
+def _leaves(value: Any, change: Callable[[Any], Any]) -> Any:
+    """``value`` (tables and arrays of them) with ``change`` made to each leaf."""
     if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
+        return {key: _leaves(item, change) for key, item in value.items()}
     if isinstance(value, list):
-        return [_plain(item) for item in value]
+        return [_leaves(item, change) for item in value]
+    return change(value)
+
+
+def _tagged(value: Any) -> Any:
     if isinstance(value, datetime):  # before date: a datetime is a date
         return ("datetime", value.isoformat())
     if isinstance(value, date | time):
@@ -69,12 +84,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _restored(value: Any) -> Any:
-    """What :func:`_plain` made, as it was."""
-    if isinstance(value, dict):
-        return {key: _restored(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_restored(item) for item in value]
+def _untagged(value: Any) -> Any:
     if isinstance(value, tuple):
         kind, text = value
         return _TIMES[kind](text)
