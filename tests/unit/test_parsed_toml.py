@@ -79,7 +79,15 @@ def test_an_edited_file_is_parsed_again_and_only_its_copy_is_kept(tmp_path: Path
 
 
 @pytest.mark.parametrize(
-    "damage", [b"", b"\x00garbage", marshal.dumps(("datetime",)), marshal.dumps(("x", "y"))]
+    "damage",
+    [
+        b"",
+        b"\x00garbage",
+        marshal.dumps(("datetime",)),
+        marshal.dumps(("x", "y")),
+        marshal.dumps([1, 2]),
+        marshal.dumps({"when": ("datetime", "not a time")}),
+    ],
 )
 def test_a_damaged_copy_is_parsed_again_and_replaced(tmp_path: Path, damage: bytes) -> None:
     parsed_toml.loads(EVERY_KIND, tmp_path)

@@ -40,8 +40,10 @@ def loads(data: bytes, folder: Path) -> dict[str, Any]:
     time; raises what tomllib and the decoding raise for a bad file."""
     kept = folder / f"{hashlib.blake2b(_FORMAT + data, digest_size=16).hexdigest()}.marshal"
     try:
-        document: dict[str, Any] = _restored(marshal.loads(kept.read_bytes()))
-        return document
+        document = _restored(marshal.loads(kept.read_bytes()))
+        if isinstance(document, dict):
+            return document
+        kept.unlink(missing_ok=True)  # not a table: not a copy of ours
     except OSError:
         pass
     except _DAMAGE:
