@@ -147,3 +147,22 @@ def test_the_store_sees_an_edit_made_behind_its_back() -> None:
     assert after.load() == []
     assert after.starred_ids() == set()
     assert len(kept(locations.cache_dir() / "annotations")) == 1
+
+
+@pytest.mark.parametrize(
+    "kept_document",
+    [{"version": "x"}, {"version": 1, "papers": 5}, {"version": 1, "papers": {"2101.00001": 5}}],
+)
+def test_a_wrong_kept_copy_never_makes_the_file_unreadable(kept_document: object) -> None:
+    """Were a kept copy to hold something else than its file (damaged in a
+    way marshal cannot tell), the file is read again: never moved aside."""
+    store = AnnotationStore()
+    store.load()
+    store.set_star("2101.00001", True, title="One")
+    AnnotationStore().load()  # keeps the parsed copy
+    [copy] = kept(locations.cache_dir() / "annotations")
+    copy.write_bytes(marshal.dumps(kept_document))
+    again = AnnotationStore()
+    assert again.load() == []
+    assert again.starred_ids() == {"2101.00001"}
+    assert locations.annotations_file().exists()

@@ -15,6 +15,7 @@ be, and never written (the store opens it read-only).
 
 from __future__ import annotations
 
+import contextlib
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -270,15 +271,20 @@ def parse(data: bytes, *, lenient: bool = False, kept_in: Path | None = None) ->
 
     ``lenient`` (for a file of a newer format, shown read-only) skips what it
     cannot understand instead of refusing the file. ``kept_in``: a cache
-    folder for what the TOML parsed to (:mod:`parsed_toml`).
+    folder for what the TOML parsed to (:mod:`parsed_toml`); a file is only
+    ever judged unreadable on tomllib's own reading of it.
     """
+    if kept_in is not None:
+        with contextlib.suppress(Unreadable, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            return _document(parsed_toml.loads(data, kept_in), lenient)
     try:
-        if kept_in is None:
-            document = tomllib.loads(data.decode("utf-8"))
-        else:
-            document = parsed_toml.loads(data, kept_in)
+        document = tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise Unreadable(f"not valid TOML: {error}") from None
+    return _document(document, lenient)
+
+
+def _document(document: dict[str, Any], lenient: bool) -> Document:
     if not document:
         return Document({})  # an empty file holds nothing to lose
     version = document.pop("version", None)
