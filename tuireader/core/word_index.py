@@ -191,35 +191,28 @@ class WordIndex:
             if ends.size:  # each word's bytes, its separator (no letter) included
                 starts = np.append(0, ends[:-1] + 1)
                 word_letters = np.bitwise_or.reduceat(_LETTER_BITS[self._vocabulary], starts)
-            firsts = self._first_words
-            with_words = np.empty(firsts.size - 1, dtype=np.uint32)
-            for start in range(0, with_words.size, _TEXTS_PER_STEP):
-                stop = min(start + _TEXTS_PER_STEP, with_words.size)
-                ids = self._word_ids[firsts[start] : firsts[stop]]
-                with_words[start:stop] = np.bitwise_or.reduceat(
-                    word_letters[ids], firsts[start:stop] - firsts[start]
-                )
-                self._read(ids.nbytes)
-            letters = np.zeros(len(self), dtype=np.uint32)
-            letters[self._has_words] = with_words
-            self._letters = letters
+            self._letters = self._over_every_text(word_letters, np.bitwise_or)
             self._let_go()
 
     def _from_every_text(self, words: npt.NDArray[np.intp]) -> npt.NDArray[np.bool_]:
         """One pass over every text's word ids, in order."""
-        is_match = self._is_match(words)
+        found: npt.NDArray[np.bool_] = self._over_every_text(self._is_match(words), np.logical_or)
+        return found
+
+    def _over_every_text(self, per_word: npt.NDArray[Any], combine: np.ufunc) -> npt.NDArray[Any]:
+        """Per text, ``combine`` over its words' ``per_word`` values (zero for
+        a text without words): one pass over every text's ids, in order."""
         firsts = self._first_words
-        found = np.zeros(len(self), dtype=bool)
-        with_words = np.empty(firsts.size - 1, dtype=bool)
+        with_words = np.empty(firsts.size - 1, dtype=per_word.dtype)
         for start in range(0, with_words.size, _TEXTS_PER_STEP):
             stop = min(start + _TEXTS_PER_STEP, with_words.size)
             ids = self._word_ids[firsts[start] : firsts[stop]]
-            with_words[start:stop] = np.logical_or.reduceat(
-                is_match[ids], firsts[start:stop] - firsts[start]
-            )
+            offsets = firsts[start:stop] - firsts[start]
+            with_words[start:stop] = combine.reduceat(per_word[ids], offsets)
             self._read(ids.nbytes)
-        found[self._has_words] = with_words
-        return found
+        every = np.zeros(len(self), dtype=per_word.dtype)
+        every[self._has_words] = with_words
+        return every
 
     def _from_postings(self, words: npt.NDArray[np.intp]) -> npt.NDArray[np.bool_]:
         """The texts listed under the matching words."""
