@@ -5,6 +5,7 @@ file from a newer tuireader."""
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -262,3 +263,29 @@ async def test_a_newer_annotations_file_is_shown_but_never_changed() -> None:
         await detail_follows(pilot)
     assert path.read_bytes() == content
     assert not (path.parent / "read-marks.txt").exists()
+
+
+async def test_counts_made_before_a_mark_are_made_again_and_nothing_else_restarts() -> None:
+    """The counting worker's result can come back after marks changed: it
+    is counted again (only that: the word index worker is not restarted)."""
+    write_config(mark_read_after=0)
+    day = Scope.of_day(DATES[1])
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        stale, revision = screen.reader.count(), screen.reader.store.revision
+        screen.choose_scope(day)
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        started: list[str] = []
+        run = screen.loader.run_in_thread
+
+        def spied(work: Callable[[], object], group: str) -> None:
+            started.append(group)
+            run(work, group)
+
+        screen.loader.run_in_thread = spied  # type: ignore[method-assign]
+        screen.loader.background._counted(stale, revision)  # the late, stale result
+        await settle(pilot)
+        assert started == ["count"]
+        assert sidebar_label(screen, Scope("all")) == "All papers 195/240"

@@ -73,8 +73,8 @@ class Background:
 
     def _counted(self, tally: Tally, revision: int) -> None:
         reader = self._screen.reader
-        if revision != reader.store.revision:
-            self.after_load(reader.index or SearchIndex([]))  # marks changed meanwhile: again
+        if revision != reader.store.revision:  # marks changed meanwhile: count again
+            self._loader.run_in_thread(self._count, "count")
             return
         reader.tally = tally
         self._screen.sidebar.update_counts(self._screen.counts())
