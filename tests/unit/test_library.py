@@ -9,13 +9,12 @@ from pathlib import Path
 import pytest
 
 import tuireader.core.library as library_module
+from tuireader.core.discovery import LibraryError, discover
 from tuireader.core.formats import ParseResult, parse_file
 from tuireader.core.library import (
     Library,
     LibraryBuilder,
-    LibraryError,
     LoadedFiles,
-    discover,
     first_listed,
     load_library,
     load_progressively,

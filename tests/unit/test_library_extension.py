@@ -13,8 +13,8 @@ import pytest
 from library_file_helpers import fresh, keep, reopened
 
 from tuireader.core import library_file
+from tuireader.core.discovery import _date_in_path, digest_files
 from tuireader.core.formats import parse_file
-from tuireader.core.library import _date_in_path, digest_files
 from tuireader.core.library_file import Opened
 from tuireader.core.search import SearchIndex
 

@@ -21,14 +21,8 @@ from test_cache import SAMPLE_COUNT, assert_same_library
 
 from tuireader.core import parallel
 from tuireader.core.cache import ParseCache
-from tuireader.core.library import (
-    Library,
-    LibraryBuilder,
-    _date_in_path,
-    discover,
-    load_library,
-    load_progressively,
-)
+from tuireader.core.discovery import _date_in_path, discover
+from tuireader.core.library import Library, LibraryBuilder, load_library, load_progressively
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from tuireader.cli.common import NotFound, UsageError, load, resolve_paths
 from tuireader.cli.library_commands import describe
 from tuireader.cli.parsers import COMMANDS, command_parsers, reader_parser
-from tuireader.core.library import DIGEST_SUFFIXES
+from tuireader.core.discovery import DIGEST_SUFFIXES
 from tuireader.core.store import ReadOnlyError, StoreError
 
 if TYPE_CHECKING:

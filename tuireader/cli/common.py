@@ -12,7 +12,8 @@ from typing import NoReturn, TypeVar
 from tuireader.core import library_file, locations
 from tuireader.core.cache import ParseCache
 from tuireader.core.config import load_config
-from tuireader.core.library import Library, LibraryError, load_library
+from tuireader.core.discovery import LibraryError
+from tuireader.core.library import Library, load_library
 from tuireader.core.model import Paper
 from tuireader.core.parallel import worker_count
 from tuireader.core.search import SearchIndex

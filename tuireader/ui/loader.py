@@ -16,10 +16,10 @@ from textual.worker import get_current_worker
 from tuireader.core import library_file
 from tuireader.core.arrivals import what_arrived
 from tuireader.core.cache import ParseCache
+from tuireader.core.discovery import LibraryError
 from tuireader.core.library import (
     Library,
     LibraryBuilder,
-    LibraryError,
     LoadedFiles,
     Parser,
     load_progressively,

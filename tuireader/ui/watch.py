@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import watchfiles
 
-from tuireader.core.library import DIGEST_SUFFIXES
+from tuireader.core.discovery import DIGEST_SUFFIXES
 
 if TYPE_CHECKING:
     from tuireader.ui.loader import Loader

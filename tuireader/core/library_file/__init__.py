@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from tuireader.core.library import LoadedFiles, discover, stamp_of
+from tuireader.core.discovery import discover, stamp_of
+from tuireader.core.library import LoadedFiles
 from tuireader.core.library_file.contents import SUFFIX, Key, Opened
 from tuireader.core.library_file.extending import Addition, addition, extend
 from tuireader.core.library_file.reading import LibraryReader

@@ -26,16 +26,9 @@ import numpy as np
 import numpy.typing as npt
 
 from tuireader.core.cache import paper_record
+from tuireader.core.discovery import digest_files, stamp_of
 from tuireader.core.formats import ParseResult
-from tuireader.core.library import (
-    Library,
-    LibraryBuilder,
-    digest_files,
-    first_listed,
-    merge_papers,
-    positions_of,
-    stamp_of,
-)
+from tuireader.core.library import Library, LibraryBuilder, first_listed, merge_papers, positions_of
 from tuireader.core.library_file.contents import Key, Opened
 from tuireader.core.library_file.mapped import Blobs
 from tuireader.core.library_file.reading import LibraryReader
