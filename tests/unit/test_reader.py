@@ -3,6 +3,7 @@ unread navigation, counts and resume, on the real samples and a real store."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import tomllib
 from datetime import date
@@ -246,16 +247,17 @@ def test_saved_searches_count_and_watches_mark_their_papers(
     assert count_searches(index, store, searches, cancelled=lambda: True) is None
 
 
-def test_a_snapshot_while_loading_takes_the_positions_a_worker_made(
+def test_a_snapshot_while_loading_brings_the_positions_its_builder_made(
     library: Library, store: AnnotationStore
 ) -> None:
-    """While loading there is no index yet: the loader's worker maps each
-    paper to its position, and the reader keeps that map (a million IDs are
-    not mapped again on the UI thread); without one it makes its own."""
+    """While loading there is no index yet: the snapshot, made in the
+    loader's worker, brings each paper's position, and the reader keeps that
+    map (a million IDs are not mapped again on the UI thread); a library
+    without one gets its own."""
     reader = Reader(store)
     made = positions_of(library.ordered_ids)
-    reader.set_library(library, position=made)
+    reader.set_library(dataclasses.replace(library, position=made))
     assert reader.position is made
-    reader.set_library(library)
+    reader.set_library(dataclasses.replace(library, position=None))
     assert reader.position == made and reader.position is not made
     assert show(reader)[:3] == list(library.ordered_ids[:3])

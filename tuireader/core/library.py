@@ -41,6 +41,8 @@ class Library:
     #: made the library (a million lookups), or decoded from a mapped library
     #: file as each is read.
     rows: Sequence[Paper] | None = None
+    #: Each paper's position in ``ordered_ids``, when the snapshot knew it.
+    position: Mapping[str, int] | None = None
 
     @property
     def dates(self) -> tuple[date, ...]:
@@ -60,6 +62,10 @@ class Library:
             return self.rows
         return [self.papers[paper_id] for paper_id in self.ordered_ids]
 
+    def positions(self) -> Mapping[str, int]:
+        """Each paper's position in ``ordered_ids``."""
+        return positions_of(self.ordered_ids) if self.position is None else self.position
+
     def papers_on(self, day: date) -> list[Paper]:
         return [self.papers[paper_id] for paper_id in self.by_date.get(day, ())]
 
@@ -70,7 +76,15 @@ class Library:
 
 
 class LibraryBuilder:
-    """Merges digests one by one; :meth:`snapshot` can be taken at any time."""
+    """Merges digests one by one; :meth:`snapshot` can be taken at any time.
+
+    A load adds the newest days first, so the papers' order (each at its
+    newest date) only grows at its end: the builder keeps that order, each
+    paper's position and the papers in it as digests come, and a snapshot
+    copies them (~40 ms at a million papers, where building them again took
+    ~0.35 s a snapshot, a fifth of a cold load). A digest newer than one
+    added before breaks that; the next snapshot builds them again.
+    """
 
     def __init__(self) -> None:
         self._papers: dict[str, Paper] = {}
@@ -79,6 +93,17 @@ class LibraryBuilder:
         self._warnings: list[LoadWarning] = []
         #: Each file's result as of its stamp, for :func:`reload_library`.
         self._files: dict[Path, tuple[Stamp, ParseResult]] = {}
+        #: The order so far (while ``_in_order``), positions and papers in it.
+        self._ordered: list[str] = []
+        self._position: dict[str, int] = {}
+        self._rows: list[Paper] = []
+        self._in_order = True
+        self._oldest: date | None = None
+        #: Each day's listings as the last snapshot had them, and the days
+        #: changed since.
+        self._day_ids: dict[date, tuple[str, ...]] = {}
+        self._category_ids: dict[date, dict[str, tuple[str, ...]]] = {}
+        self._touched: set[date] = set()
 
     def add(self, result: ParseResult, path: Path | None = None, stamp: Stamp = None) -> None:
         """Merge a parsed file; with its ``path`` (and ``stamp`` taken before
@@ -96,11 +121,25 @@ class LibraryBuilder:
         return self._files
 
     def add_digest(self, digest: Digest) -> None:
-        listed = self._by_date.setdefault(digest.date, {})
-        in_category = self._by_category.setdefault(digest.date, {}).setdefault(digest.category, {})
+        day = digest.date
+        listed = self._by_date.setdefault(day, {})
+        in_category = self._by_category.setdefault(day, {}).setdefault(digest.category, {})
+        self._touched.add(day)
+        # The order grows at its end only while no day comes after an older one.
+        in_order = self._in_order and (self._oldest is None or day <= self._oldest)
+        self._in_order, self._oldest = in_order, day if in_order else self._oldest
+        papers, position, ordered, rows = self._papers, self._position, self._ordered, self._rows
         for paper in digest.papers:
-            known = self._papers.get(paper.id)
-            self._papers[paper.id] = paper if known is None else merge_papers(known, paper)
+            known = papers.get(paper.id)
+            if known is not None:
+                paper = merge_papers(known, paper)
+                if in_order:
+                    rows[position[paper.id]] = paper
+            elif in_order:
+                position[paper.id] = len(ordered)
+                ordered.append(paper.id)
+                rows.append(paper)
+            papers[paper.id] = paper
             listed[paper.id] = None
             in_category[paper.id] = None
 
@@ -108,15 +147,32 @@ class LibraryBuilder:
         self._warnings.append(warning)
 
     def snapshot(self) -> Library:
-        by_date = {day: tuple(self._by_date[day]) for day in sorted(self._by_date, reverse=True)}
-        ordered = first_listed(by_date.values())
-        by_category = {
-            day: {name: tuple(ids) for name, ids in sorted(self._by_category[day].items())}
-            for day in by_date
-        }
-        papers = dict(self._papers)
-        rows = [papers[paper_id] for paper_id in ordered]  # here, not on the UI thread
-        return Library(papers, by_date, ordered, tuple(self._warnings), by_category, rows)
+        for day in self._touched:
+            self._day_ids[day] = tuple(self._by_date[day])
+            listings = sorted(self._by_category[day].items())
+            self._category_ids[day] = {name: tuple(ids) for name, ids in listings}
+        self._touched.clear()
+        days = sorted(self._by_date, reverse=True)
+        by_date = {day: self._day_ids[day] for day in days}
+        if not self._in_order:
+            self._order(by_date.values())
+        return Library(
+            dict(self._papers),
+            by_date,
+            tuple(self._ordered),
+            tuple(self._warnings),
+            {day: self._category_ids[day] for day in days},
+            list(self._rows),  # here, not on the UI thread
+            dict(self._position),
+        )
+
+    def _order(self, listings: Iterable[Sequence[str]]) -> None:
+        """Build the order, positions and papers in it again (from each
+        day's listing, newest first), for digests to extend from here."""
+        self._ordered = list(first_listed(listings))
+        self._position = positions_of(self._ordered)
+        self._rows = [self._papers[paper_id] for paper_id in self._ordered]
+        self._in_order, self._oldest = True, min(self._by_date, default=None)
 
 
 #: IDs put in a dict per step: one C call over a million IDs holds the GIL

@@ -21,7 +21,7 @@ import numpy as np
 from tuireader.core.changes import Changes, Outcome, plural, quoted
 from tuireader.core.config import Config
 from tuireader.core.latex import readable
-from tuireader.core.library import Library, positions_of
+from tuireader.core.library import Library
 from tuireader.core.model import Paper
 from tuireader.core.position_list import PositionList
 from tuireader.core.query import QueryError, Text
@@ -95,20 +95,14 @@ class Reader(Changes):
 
     # The library -------------------------------------------------------------------
 
-    def set_library(
-        self,
-        library: Library,
-        index: SearchIndex | None = None,
-        position: Mapping[str, int] | None = None,
-    ) -> None:
+    def set_library(self, library: Library, index: SearchIndex | None = None) -> None:
         """A new snapshot of the library (while loading, then once indexed),
-        with each paper's position if a worker made it (a million IDs)."""
+        with each paper's position as the index or the snapshot has it (made
+        in a worker: a million IDs are not mapped on the UI thread)."""
         self.generation += 1
         self.library = library
         self.papers = library.ordered_papers()
-        if index is not None:
-            position = index.position
-        self.position = positions_of(library.ordered_ids) if position is None else position
+        self.position = library.positions() if index is None else index.position
         self.index = index
         self._searcher = Searcher(index, self.store) if index else None
 

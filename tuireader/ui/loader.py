@@ -5,7 +5,7 @@ load it again when digests change while the app is open."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from time import monotonic
 from typing import TYPE_CHECKING
@@ -23,7 +23,6 @@ from tuireader.core.library import (
     LoadedFiles,
     Parser,
     load_progressively,
-    positions_of,
     reload_library,
 )
 from tuireader.core.parallel import parse_in_order, worker_count
@@ -112,9 +111,8 @@ class Loader:
                     started = monotonic()
                     if progress.done == 1 or started >= next_refresh:
                         library = builder.snapshot() if progress.done else None
-                        position = positions_of(library.ordered_ids) if library else None
                         self.call_from_thread(
-                            self._progress, progress.done, progress.total, library, position
+                            self._progress, progress.done, progress.total, library
                         )
                         finished = monotonic()
                         spacing = SNAPSHOT_SPACING * (finished - started)
@@ -158,17 +156,11 @@ class Loader:
 
     # On the UI thread ----------------------------------------------------------------
 
-    def _progress(
-        self,
-        done: int,
-        total: int,
-        library: Library | None,
-        position: Mapping[str, int] | None = None,
-    ) -> None:
+    def _progress(self, done: int, total: int, library: Library | None) -> None:
         screen = self._screen
         screen.query_one(ProgressBar).update(total=max(total, 1), progress=done)
         if library is not None:
-            screen.reader.set_library(library, position=position)
+            screen.reader.set_library(library)
             screen.contents_changed()
             screen.refresh_rows()
 
