@@ -47,8 +47,10 @@ def serial_archive(archive: Path) -> Library:
 
 @pytest.fixture
 def any_size(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Use the pool for any folder (only the main process reads the threshold)."""
+    """Use the pool for any folder, a file a task so that both workers get
+    some (only the main process reads the two)."""
     monkeypatch.setattr(parallel, "MIN_POOL_BYTES", 0)
+    monkeypatch.setattr(parallel, "BATCH_BYTES", 0)
 
 
 def pooled(paths: Iterable[Path], cache: ParseCache) -> tuple[Library, int]:
@@ -91,6 +93,33 @@ def test_a_pooled_load_equals_a_serial_one(
     assert workers == 0  # nothing to parse: no pool
     assert (warm.hits, warm.misses) == (files, 0)
     assert_same_library(again, serial_archive)
+
+
+@pytest.mark.parametrize("batch_bytes", [0, 10**12], ids=["a file a task", "one task"])
+def test_batches_of_any_size_load_as_a_serial_load(
+    archive: Path,
+    serial_archive: Library,
+    tmp_path: Path,
+    batch_bytes: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(parallel, "BATCH_BYTES", batch_bytes)
+    cache = ParseCache(tmp_path / "cache")
+    library, workers = pooled([archive], cache)
+    assert workers >= 1
+    assert_same_library(library, serial_archive)
+    assert cache.misses == len(list(archive.rglob("*.md")))
+
+
+def test_batches_are_runs_of_files_in_order_within_the_size() -> None:
+    sizes = [700_000, 900_000, 500_000, 3_000_000, 100_000, 1_900_000, 50_000]
+    files = [(Path(f"{n}.md"), size) for n, size in enumerate(sizes)]
+    batches = parallel._batches(files)
+    assert [path for batch in batches for path in batch] == [path for path, _ in files]
+    size = dict(files)
+    for batch in batches:  # within the size, or one file too big for it
+        assert len(batch) == 1 or sum(size[path] for path in batch) <= parallel.BATCH_BYTES
+    assert [len(batch) for batch in batches] == [2, 1, 1, 2, 1]
 
 
 def test_the_samples_load_the_same_in_a_pool(

@@ -2,6 +2,8 @@
 worker processes, which write their cache entries; the main process loads
 those entries (marshal: cheaper than unpickling a digest) and reads every
 cached file itself (sending those to workers would cost more than it saves).
+A worker's task is a batch of consecutive files: handing one over costs the
+main process's threads their turn at one GIL, as long as a small file's parse.
 
 Results come back in the files' order, so a load shows the newest papers
 first as before. Anything that goes wrong in a worker, up to the pool
@@ -26,14 +28,20 @@ from tuireader.core.cache import ParseCache, decode
 from tuireader.core.formats import ParseResult
 
 Parser = Callable[[Path], ParseResult]
-#: A worker's task: (cache folder, file) -> what ParseCache.refresh returns.
+#: A worker's job for one file: (cache folder, file) -> what ParseCache.refresh returns.
 Task = Callable[[str, str], tuple[bool, bytes | None]]
+#: What it gave, or None when it raised.
+Outcome = tuple[bool, bytes | None] | None
 
 #: The main process loads and merges what workers parse (about a quarter of
 #: the work): beyond this many workers it is the bottleneck.
 MAX_WORKERS = 4
 #: Below this many bytes to parse, starting a pool costs more than it saves.
 MIN_POOL_BYTES = 16_000_000
+#: A worker's task: consecutive files up to this many bytes (~40 ms of
+#: parsing). One file a task, workers sat idle a quarter of a million-paper
+#: load, waiting for the main process to hand the next over.
+BATCH_BYTES = 2_000_000
 #: Workers' niceness: the process that shows the papers comes first.
 WORKER_NICENESS = 5
 #: ``TUIREADER_WORKERS=1`` parses in the main process only (for comparisons).
@@ -64,15 +72,19 @@ def parse_in_order(
     if workers < 2 or not isinstance(parse, ParseCache):
         yield from map(parse, files)
         return
-    stale = dict(parse.probably_stale(files))
-    if len(stale) < 2 or sum(stale.values()) < MIN_POOL_BYTES:
+    stale = parse.probably_stale(files)
+    if len(stale) < 2 or sum(size for _path, size in stale) < MIN_POOL_BYTES:
         yield from map(parse, files)
         return
-    yield from _pooled(files, list(stale), parse, workers, task or _refresh)
+    yield from _pooled(files, stale, parse, workers, task or _refresh)
 
 
 def _pooled(
-    files: Sequence[Path], stale: list[Path], cache: ParseCache, workers: int, task: Task
+    files: Sequence[Path],
+    stale: list[tuple[Path, int]],
+    cache: ParseCache,
+    workers: int,
+    task: Task,
 ) -> Generator[ParseResult, None, None]:
     context = multiprocessing.get_context("spawn")  # fork is unsafe with threads running
     _start_resource_tracker()
@@ -82,10 +94,13 @@ def _pooled(
         folder = str(cache.folder)
         # The first file is parsed here while the workers start: it is the
         # newest, to be shown at once.
-        futures = {path: pool.submit(task, folder, str(path)) for path in stale[1:]}
+        futures: dict[Path, tuple[Future[list[Outcome]], int]] = {}
+        for batch in _batches(stale[1:]):
+            future = pool.submit(_each, task, folder, [str(path) for path in batch])
+            futures.update((path, (future, n)) for n, path in enumerate(batch))
         for path in files:
-            future = futures.pop(path, None)
-            yield cache(path) if future is None else _collected(future, path, cache)
+            found = futures.pop(path, None)
+            yield cache(path) if found is None else _collected(*found, path, cache)
         finished = True
     finally:
         # Cancelled (the generator closed early): go at once, the workers
@@ -93,15 +108,31 @@ def _pooled(
         pool.shutdown(wait=finished, cancel_futures=True)
 
 
-def _collected(
-    future: Future[tuple[bool, bytes | None]], path: Path, cache: ParseCache
-) -> ParseResult:
-    """A worker's result, or the file parsed here when the worker (or the
-    pool) failed, or the file changed meanwhile."""
+def _batches(files: list[tuple[Path, int]]) -> list[list[Path]]:
+    """``files`` (with their sizes) in runs of at most :data:`BATCH_BYTES`
+    (or one file), in order."""
+    batches: list[list[Path]] = []
+    size = BATCH_BYTES
+    for path, file_size in files:
+        if size + file_size > BATCH_BYTES:
+            batches.append([])
+            size = 0
+        batches[-1].append(path)
+        size += file_size
+    return batches
+
+
+def _collected(future: Future[list[Outcome]], n: int, path: Path, cache: ParseCache) -> ParseResult:
+    """The worker's result for the ``n``-th file of its batch, or the file
+    parsed here when the worker (or the pool) failed, or the file changed
+    meanwhile."""
     try:
-        parsed, data = future.result()
+        outcome = future.result()[n]
     except Exception:  # noqa: BLE001 - whatever failed there, parsing here is the fallback
+        outcome = None
+    if outcome is None:
         return cache(path)
+    parsed, data = outcome
     if data is not None:
         result = decode(data)
     else:
@@ -132,6 +163,18 @@ def _start_resource_tracker() -> None:
             resource_tracker.ensure_running()
         finally:
             sys.stderr = captured
+
+
+def _each(task: Task, folder: str, paths: list[str]) -> list[Outcome]:
+    """A worker's task: ``task`` for each file of a batch; None for one it
+    failed on, which the main process then parses (the others are done)."""
+    outcomes: list[Outcome] = []
+    for path in paths:
+        try:
+            outcomes.append(task(folder, path))
+        except Exception:  # noqa: BLE001 - parsing it in the main process is the fallback
+            outcomes.append(None)
+    return outcomes
 
 
 def _refresh(folder: str, path: str) -> tuple[bool, bytes | None]:
