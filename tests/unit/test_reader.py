@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
+import threading
 import tomllib
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 from tuireader.core import locations
 from tuireader.core.config import Config, SavedSearch
 from tuireader.core.library import Library, load_library, positions_of
-from tuireader.core.reader import Reader
+from tuireader.core.reader import Reader, Rows
 from tuireader.core.scope import ALL, NOTED, STARRED, UNREAD, Scope
 from tuireader.core.search import SearchIndex
 from tuireader.core.state import ReaderState
@@ -85,6 +86,28 @@ def test_a_filter_narrows_the_scope_and_a_bad_query_keeps_the_rows(
     rows = reader.compute_rows(Scope.of_day(JULY), "date:2021-13")
     assert rows.error is not None and "month" in rows.error.message
     assert rows.positions == before
+
+
+def test_a_search_gone_stale_while_waiting_its_turn_is_not_run(
+    library: Library, store: AnnotationStore
+) -> None:
+    """Keys typed faster than searched: each waits for the one before; one
+    that a newer key made stale by then gives the rows as they were."""
+    reader = reader_for(library, store)
+    before = show(reader, ALL, "segmentation")
+    newer_key = threading.Event()
+    results: list[Rows] = []
+    with reader._search_lock:  # a search is running
+        waiting = threading.Thread(
+            target=lambda: results.append(reader.compute_rows(ALL, "vision", newer_key.is_set))
+        )
+        waiting.start()
+        newer_key.set()
+    waiting.join(5)
+    assert results[0].positions == reader.rows.positions and results[0].query == "vision"
+    assert [reader.papers[i].id for i in results[0].positions] == before
+    fresh = reader.compute_rows(ALL, "vision", lambda: False)
+    assert fresh.positions != reader.rows.positions
 
 
 def test_the_cursor_stays_on_its_paper_or_the_nearest_row(

@@ -12,7 +12,7 @@ else runs on the thread that owns the reader.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -226,10 +226,14 @@ class Reader(Changes):
         except QueryError:
             return ()
 
-    def compute_rows(self, scope: Scope, query: str) -> Rows:
+    def compute_rows(
+        self, scope: Scope, query: str, stale: Callable[[], bool] = lambda: False
+    ) -> Rows:
         """The rows of ``scope`` filtered by ``query``. Pure: run it in a worker.
-        A query that cannot be parsed gives the current rows and the error."""
-        rows = self._filtered(scope, query)
+        A query that cannot be parsed gives the current rows and the error.
+        One search runs at a time; a search found ``stale`` (a newer key came)
+        once its turn comes is not run: the rows stay as they were."""
+        rows = self._filtered(scope, query, stale)
         if scope.kind == "similar" and self.similar_newest_first and not rows.error:
             return replace(rows, positions=sorted(rows.positions), order="newest")
         if not self.by_relevance or scope.kind == "similar" or rows.error:
@@ -242,7 +246,7 @@ class Reader(Changes):
             return rows  # the stars went: back to the natural order
         return replace(rows, positions=[s.position for s in ordered], order="relevance")
 
-    def _filtered(self, scope: Scope, query: str) -> Rows:
+    def _filtered(self, scope: Scope, query: str, stale: Callable[[], bool]) -> Rows:
         generation = self.generation
         base = self.scope_positions(scope)
         if not query.strip():
@@ -250,6 +254,8 @@ class Reader(Changes):
         if self._searcher is None:  # still loading: no index yet
             return replace(self.rows, scope_size=len(base), query=query, generation=generation)
         with self._search_lock:
+            if stale():
+                return replace(self.rows, scope_size=len(base), query=query, generation=generation)
             try:
                 result = self._searcher.search(query, None if scope.kind == "all" else base)
             except QueryError as error:

@@ -18,6 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, ProgressBar
+from textual.worker import get_current_worker
 
 from tuireader.core.library import Parser
 from tuireader.core.reader import Outcome, Reader, Rows, plural
@@ -28,6 +29,7 @@ from tuireader.ui.background import RECOUNT_DELAY
 from tuireader.ui.loader import Loader
 from tuireader.ui.main_actions import Actions
 from tuireader.ui.notify import say
+from tuireader.ui.paint_hold import PaintHold
 from tuireader.ui.screens.main_keys import MAIN_KEYS
 from tuireader.ui.widgets.filter_bar import FilterBar
 from tuireader.ui.widgets.note_editor import NoteEditor
@@ -66,6 +68,7 @@ class MainScreen(Actions, Screen[None]):
         #: Where to put the cursor once its paper is loaded (until the user moves).
         self._resume: ReaderState | None = state if state.paper else None
         self._pending_timers: dict[str, Timer] = {}
+        self.paint_hold = PaintHold(self)
         reader.restore(state)
 
     def compose(self) -> ComposeResult:
@@ -74,7 +77,7 @@ class MainScreen(Actions, Screen[None]):
             yield Sidebar(id="sidebar")
             with Vertical(id="main"):
                 with Vertical(id="center"):
-                    yield FilterBar(id="filter")
+                    yield FilterBar(self._typed, id="filter")
                     yield ProgressBar(id="progress", show_eta=False, show_percentage=True)
                     yield PaperList(self.reader, id="papers")
                 with Vertical(id="reading"):
@@ -167,8 +170,10 @@ class MainScreen(Actions, Screen[None]):
         )
 
     def _compute(self, scope: Scope, query: str, keep: bool) -> None:
-        rows = self.reader.compute_rows(scope, query)
-        self.app.call_from_thread(self._rows_ready, scope, rows, keep)
+        worker = get_current_worker()  # cancelled by a newer one: keys typed faster than searched
+        rows = self.reader.compute_rows(scope, query, lambda: worker.is_cancelled)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._rows_ready, scope, rows, keep)
 
     def _rows_ready(self, scope: Scope, rows: Rows, keep: bool = True) -> None:
         reader = self.reader
@@ -178,6 +183,7 @@ class MainScreen(Actions, Screen[None]):
             reader.generation,
         ):
             return  # a newer scope, query or library is on its way
+        self.paint_hold.end()  # the rows (or the error) are painted with the key
         if rows.error is not None:  # the list keeps its last good rows meanwhile
             self.filter_bar.set_status(f"✗ {rows.error.message}", "error")
             return
@@ -243,10 +249,11 @@ class MainScreen(Actions, Screen[None]):
             self.reader.scope = event.scope
             self.refresh_rows()
 
-    @on(FilterBar.Changed)
-    def _query_changed(self, event: FilterBar.Changed) -> None:
-        # A new query puts the best match first; clearing it keeps the paper found.
-        self.refresh_rows(keep=not event.query.strip())
+    def _typed(self, query: str) -> None:
+        """The query changed: search at once, and paint the key with its rows.
+        A new query puts the best match first; clearing it keeps the paper found."""
+        self.paint_hold.begin()
+        self.refresh_rows(keep=not query.strip())
 
     @on(FilterBar.Submitted)
     def _query_submitted(self) -> None:

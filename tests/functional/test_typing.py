@@ -1,0 +1,62 @@
+"""Typing in the filter: each key starts its search at once, and the key is
+painted together with the rows it finds (or, for a slow search, on its own a
+moment later)."""
+
+from __future__ import annotations
+
+from app_helpers import loaded, make_app, settle, shown_ids, status_text
+
+from tuireader.ui.paint_hold import LONGEST
+
+
+async def test_a_key_starts_its_search_before_anything_else_runs() -> None:
+    """The query reaches the reader in the same call as the key changes the
+    input: a message would wait for three widgets' queues, and the key's
+    paint, first."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        everything = len(shown_ids(screen))
+        screen.filter_bar.input.focus()
+        screen.filter_bar.input.insert_text_at_cursor("segmentation")
+        assert screen.reader.query == "segmentation"
+        assert any(w.group == "rows" and not w.is_finished for w in app.workers)
+        assert screen.paint_hold.held
+        await settle(pilot)
+        found = len(shown_ids(screen))
+        assert 0 < found < everything
+        assert status_text(screen) == f"{found} of {everything}"
+        assert not screen.paint_hold.held  # the rows came: painted with the key
+
+
+async def test_a_restored_query_is_not_searched_twice() -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        screen = await loaded(pilot)
+        screen.filter_bar.set_value("vision")
+        assert screen.reader.query == "" and not screen.paint_hold.held
+        assert not any(w.group == "rows" and not w.is_finished for w in app.workers)
+
+
+async def test_a_key_whose_rows_do_not_come_is_painted_all_the_same() -> None:
+    """A hold that nothing ends (the search failed, or is slow) ends by
+    itself. (Textual's count of batches is how painting is held.)"""
+    app = make_app()
+    async with app.run_test() as pilot:
+        screen = await loaded(pilot)
+        screen.paint_hold.begin()
+        assert screen.paint_hold.held and app._batch_count == 1
+        await pilot.pause(LONGEST * 3)
+        assert not screen.paint_hold.held and app._batch_count == 0
+        screen.paint_hold.end()  # ending again changes nothing
+        assert app._batch_count == 0
+
+
+async def test_a_bad_query_ends_the_hold_with_its_error() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("slash", *"is:bogus")
+        await settle(pilot)
+        assert status_text(screen).startswith("✗ unknown is:bogus")
+        assert not screen.paint_hold.held and app._batch_count == 0
