@@ -24,7 +24,7 @@ from app_helpers import (
     write_config,
 )
 
-from tuireader.cli import reader_app
+from tuireader.cli.entry import reader_app
 from tuireader.core.formats import ParseResult, parse_file
 from tuireader.core.scope import Scope
 from tuireader.ui.screens.main import MainScreen
