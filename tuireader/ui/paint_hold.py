@@ -13,7 +13,7 @@ from __future__ import annotations
 from contextlib import ExitStack
 from typing import Any
 
-from textual.screen import Screen
+from textual.app import App
 from textual.timer import Timer
 
 #: The longest a typed key waits to be painted (a slow search's rows come
@@ -24,10 +24,11 @@ LONGEST = 0.025
 class PaintHold:
     """Holds the app's painting from :meth:`begin` until :meth:`end`, or
     :data:`LONGEST` after it began, whichever comes first (the timer is the
-    screen's: a screen that goes away takes it along)."""
+    app's, not a screen's, so it ends the hold whatever becomes of the
+    screen meanwhile)."""
 
-    def __init__(self, screen: Screen[Any]) -> None:
-        self._screen = screen
+    def __init__(self, app: App[Any]) -> None:
+        self._app = app
         self._held = ExitStack()
         self._timer: Timer | None = None
 
@@ -38,8 +39,8 @@ class PaintHold:
     def begin(self) -> None:
         """Hold painting (a hold already on keeps its end)."""
         if self._timer is None:
-            self._held.enter_context(self._screen.app.batch_update())
-            self._timer = self._screen.set_timer(LONGEST, self.end, name="paint hold")
+            self._held.enter_context(self._app.batch_update())
+            self._timer = self._app.set_timer(LONGEST, self.end, name="paint hold")
 
     def end(self) -> None:
         """Paint again (what changed meanwhile, in one frame)."""

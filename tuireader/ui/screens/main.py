@@ -68,7 +68,7 @@ class MainScreen(Actions, Screen[None]):
         #: Where to put the cursor once its paper is loaded (until the user moves).
         self._resume: ReaderState | None = state if state.paper else None
         self._pending_timers: dict[str, Timer] = {}
-        self.paint_hold = PaintHold(self)
+        self.paint_hold = PaintHold(self.app)
         reader.restore(state)
 
     def compose(self) -> ComposeResult:
