@@ -47,10 +47,12 @@ _BYTES_HELD = 16 << 20
 #: this much.
 _FAULT_AROUND = 64 << 10
 #: Texts whose ids are gathered per step, counted once read (and let go of
-#: past the budget): scattered texts map 64 KB each, so a step maps at most
-#: :data:`_BYTES_HELD` and a gather holds at most twice that. (1,024 a step,
-#: counted before reading, held 41 MB of a 47 MB section at 100,000 papers:
-#: "se" among the scattered unread abstracts with "diffusion".)
+#: past the budget): where a read maps the kernel's 64 KB, a step maps at
+#: most :data:`_BYTES_HELD` and a gather holds at most twice that. (1,024 a
+#: step, counted before reading, held 41 MB of a 47 MB section at 100,000
+#: papers: "se" among the scattered unread abstracts with "diffusion".) A
+#: kernel that maps a file's large folios whole maps 1-2 MB a read, more
+#: than counted here.
 _TEXTS_GATHERED_PER_STEP = _BYTES_HELD // _FAULT_AROUND
 #: What each way costs, about in nanoseconds (measured at a million papers):
 #: an id read in order, a posting, an id gathered text by text, and each
