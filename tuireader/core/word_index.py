@@ -46,14 +46,21 @@ _BYTES_HELD = 16 << 20
 #: "fault-around"): one text's ids, or one word's postings, read alone map
 #: this much.
 _FAULT_AROUND = 64 << 10
+#: What a search counts as held for each scattered read of a mapped file: as
+#: much as one read can map. The kernel maps 64 KB around a page read
+#: (fault-around), but a whole large folio where the page cache keeps the
+#: file in those: 1-2 MB a read here (Linux 6.18, ext4; how much varies over
+#: the file and with what was read before, so it is not measured). Counted
+#: in 64 KB, a heavy user's search at 100,000 papers held 25 MB more than
+#: the budget. (The ways are still priced in 64 KB: that is how they were
+#: timed.)
+_HELD_PER_READ = 2 << 20
 #: Texts whose ids are gathered per step, counted once read (and let go of
 #: past the budget): where a read maps the kernel's 64 KB, a step maps at
-#: most :data:`_BYTES_HELD` and a gather holds at most twice that. (1,024 a
-#: step, counted before reading, held 41 MB of a 47 MB section at 100,000
-#: papers: "se" among the scattered unread abstracts with "diffusion".) A
-#: kernel that maps a file's large folios whole maps 1-2 MB a read, more
-#: than counted here.
-_TEXTS_GATHERED_PER_STEP = _BYTES_HELD // _FAULT_AROUND
+#: most :data:`_BYTES_HELD`. (1,024 a step, counted before reading, held
+#: 41 MB of a 47 MB section at 100,000 papers: "se" among the scattered
+#: unread abstracts with "diffusion".)
+_TEXTS_GATHERED_PER_STEP = 256
 #: What each way costs, about in nanoseconds (measured at a million papers):
 #: an id read in order, a posting, an id gathered text by text, and each
 #: 64 KB mapped afresh (a page fault, and letting the pages go later).
@@ -230,7 +237,7 @@ class WordIndex:
         for first, last in pairwise([*np.unique(steps).tolist(), words.size]):
             some = words[first:last]
             found[texts[ranges(starts[some], counts[first:last])]] = True
-            self._read(_mapped(texts, starts[some], int(counts[first:last].sum())))
+            self._read(_mapped(texts, starts[some], int(counts[first:last].sum()), _HELD_PER_READ))
         return found
 
     def _at_positions(
@@ -249,7 +256,7 @@ class WordIndex:
                 found[start + with_words] = np.logical_or.reduceat(
                     is_match[ids], np.cumsum(read) - read
                 )
-            self._read(_mapped(self._word_ids, firsts, int(counts.sum())))
+            self._read(_mapped(self._word_ids, firsts, int(counts.sum()), _HELD_PER_READ))
         return found
 
     def _read(self, size: int) -> None:
@@ -279,13 +286,16 @@ class WordIndex:
         return words[np.append(True, words[1:] != words[:-1])] if words.size else words
 
 
-def _mapped(array: npt.NDArray[Any], firsts: npt.NDArray[np.int64], items: int) -> int:
+def _mapped(
+    array: npt.NDArray[Any], firsts: npt.NDArray[np.int64], items: int, unit: int = _FAULT_AROUND
+) -> int:
     """About how many bytes of ``array`` (if mapped from a file) reading
     ``items`` of it in pieces starting at ``firsts`` (ascending) maps: the
-    kernel's 64 KB around the start of each piece, and the pieces' bytes."""
-    windows = firsts * array.itemsize // _FAULT_AROUND
+    ``unit`` around the start of each piece (the kernel's 64 KB, or what
+    one read can map at most), and the pieces' bytes."""
+    windows = firsts * array.itemsize // unit
     started = int(np.count_nonzero(windows[1:] != windows[:-1])) + 1 if windows.size else 0
-    return min(started * _FAULT_AROUND + items * array.itemsize, array.nbytes)
+    return min(started * unit + items * array.itemsize, array.nbytes)
 
 
 def _cost(items: int, per_item: float, mapped: int) -> float:
