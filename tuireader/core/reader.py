@@ -251,11 +251,12 @@ class Reader(Changes):
         base = self.scope_positions(scope)
         if not query.strip():
             return Rows(base, scope_size=len(base), query=query, generation=generation)
+        as_they_were = replace(self.rows, scope_size=len(base), query=query, generation=generation)
         if self._searcher is None:  # still loading: no index yet
-            return replace(self.rows, scope_size=len(base), query=query, generation=generation)
+            return as_they_were
         with self._search_lock:
-            if stale():
-                return replace(self.rows, scope_size=len(base), query=query, generation=generation)
+            if stale():  # a newer key came while this one waited: its search runs next
+                return as_they_were
             try:
                 result = self._searcher.search(query, None if scope.kind == "all" else base)
             except QueryError as error:
