@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import itertools
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import NoReturn, TypeVar
 
@@ -151,6 +152,19 @@ def annotation_store() -> AnnotationStore:
         if problem != store.read_only:
             warn(problem)
     return store
+
+
+#: Lines joined into one write. With ``PYTHONUNBUFFERED`` set (as some
+#: shells and IDEs do), every write is a system call: a pipe's reader, jq
+#: say, would be woken once per paper.
+LINES_PER_WRITE = 4096
+
+
+def write_lines(lines: Iterable[str]) -> None:
+    """Write ``lines`` (each ending in a newline) to stdout, a few thousand a write."""
+    lines = iter(lines)
+    while chunk := "".join(itertools.islice(lines, LINES_PER_WRITE)):
+        sys.stdout.write(chunk)
 
 
 Item = TypeVar("Item")

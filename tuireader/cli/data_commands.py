@@ -18,6 +18,7 @@ from tuireader.cli.common import (
     configured_library,
     load,
     warn,
+    write_lines,
 )
 from tuireader.cli.filters import checked_category, listed_on
 from tuireader.core.model import parse_arxiv_id
@@ -95,7 +96,7 @@ def run_read(arguments: argparse.Namespace) -> int:
 def run_tag(arguments: argparse.Namespace) -> int:
     if arguments.list:
         store = annotation_store()
-        sys.stdout.writelines(f"{t}\t{len(store.tagged(t))}\n" for t in store.tag_names())
+        write_lines(f"{t}\t{len(store.tagged(t))}\n" for t in store.tag_names())
         return 0
     paper_ids, changes = tag_changes(arguments.words)
     titles = titles_of(paper_ids, "tagged")

@@ -13,6 +13,7 @@ from tuireader.cli.common import (
     limited,
     load,
     load_searchable,
+    write_lines,
 )
 from tuireader.cli.filters import (
     check_query,
@@ -47,9 +48,7 @@ def run_list(arguments: argparse.Namespace) -> int:
     store = annotation_store() if filters.active else None
     if store is not None:
         papers = filtered(papers, filters, library, store)
-    sys.stdout.writelines(
-        f"{(day or max(p.dates)).isoformat()}\t{p.id}\t{p.title}\n" for p in papers
-    )
+    write_lines(f"{(day or max(p.dates)).isoformat()}\t{p.id}\t{p.title}\n" for p in papers)
     return 0
 
 
@@ -66,7 +65,7 @@ def run_search(arguments: argparse.Namespace) -> int:
     if arguments.format == "json":
         sys.stdout.write(export.to_json(papers, store.all(), store.read_ids()))
     else:
-        sys.stdout.writelines(
+        write_lines(
             f"{p.id}\t{max(p.dates).isoformat()}\t{p.title}\t{p.short_authors}\n" for p in papers
         )
     return 0
