@@ -3,10 +3,13 @@ version-less arXiv ID across digests and formats."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import tuireader.core.library as library_module
 from tuireader.core.discovery import LibraryError, discover
@@ -18,9 +21,11 @@ from tuireader.core.library import (
     first_listed,
     load_library,
     load_progressively,
+    merge_papers,
     positions_of,
     reload_library,
 )
+from tuireader.core.model import PAPER_FIELDS, Paper
 
 # One paper in both formats: the listing knows no version or authors, the API does.
 LISTING_DAY = date(2021, 3, 1)
@@ -302,3 +307,60 @@ def test_a_snapshot_lists_its_papers_in_order_once(samples_dir: Path) -> None:
     assert papers is library.ordered_papers()
     assert [paper.id for paper in papers] == list(library.ordered_ids)
     assert all(library.papers[paper.id] is paper for paper in papers)
+
+
+def _merged_field_by_field(known: Paper, other: Paper) -> Paper:
+    """The merge as PAPER_FIELDS reads, written plainly: the oracle."""
+    newer, older = (known, other)
+    if _rank(other) > _rank(known):
+        newer, older = other, known
+    changes: dict[str, object] = {}
+    for paper_field in PAPER_FIELDS:
+        mine, theirs = getattr(newer, paper_field.name), getattr(older, paper_field.name)
+        if paper_field.merge == "fill" and not mine and theirs:
+            changes[paper_field.name] = theirs
+        elif paper_field.merge == "union" and theirs:
+            if paper_field.name == "extra":
+                changes["extra"] = tuple(dict(theirs + mine).items())
+            elif paper_field.name == "dates":
+                changes["dates"] = tuple(sorted(set(mine + theirs)))
+            else:
+                changes[paper_field.name] = tuple(dict.fromkeys(mine + theirs))
+    return dataclasses.replace(newer, **changes)
+
+
+def _rank(paper: Paper) -> tuple[int, int, date]:
+    filled = [f.name for f in PAPER_FIELDS if f.merge == "fill"]
+    richness = sum(1 for name in filled if getattr(paper, name))
+    return (paper.version or 0, richness, max(paper.dates, default=date.min))
+
+
+_words = st.lists(st.sampled_from(["a", "b", "c", "α"]), max_size=3).map(tuple)
+_maybe = st.one_of(st.none(), st.just(""), st.sampled_from(["x", "y"]))
+_listings = st.builds(
+    Paper,
+    id=st.just("2101.00001"),
+    title=st.sampled_from(["Old title", "New title"]),
+    version=st.one_of(st.none(), st.integers(1, 3)),
+    authors=_words,
+    abstract=st.sampled_from(["", "An abstract.", "Another."]),
+    categories=_words,
+    primary_category=_maybe,
+    doi=_maybe,
+    comment=_maybe,
+    journal=_maybe,
+    published=_maybe,
+    updated=_maybe,
+    links=_words,
+    extra=st.lists(
+        st.tuples(st.sampled_from(["k", "l"]), st.sampled_from(["1", "2"])), max_size=2
+    ).map(tuple),
+    title_readable=_words,
+    abstract_readable=_words,
+    dates=st.lists(st.dates(date(2021, 1, 1), date(2021, 1, 9)), max_size=2).map(tuple),
+)
+
+
+@given(_listings, _listings)
+def test_merging_two_listings_follows_each_fields_rule(known: Paper, other: Paper) -> None:
+    assert merge_papers(known, other) == _merged_field_by_field(known, other)

@@ -360,3 +360,14 @@ def test_every_cut_at_the_end_of_an_api_id(tmp_path: Path) -> None:
     for end in ends:
         for k in range(end - 4, end + 1):
             check_truncation(API, k, tmp_path / "cut.md")
+
+
+@given(
+    st.lists(
+        st.one_of(st.binary(max_size=4), st.sampled_from([b"text ", b"\n", b"\t"])), max_size=400
+    ).map(b"".join)
+)
+def test_binary_sniffing_counts_nuls_and_control_bytes(head: bytes) -> None:
+    controls = sum(1 for byte in head if byte < 32 and byte not in b"\t\n\r\f\x1b")
+    expected = bool(head) and (head.count(0) > len(head) // 100 or controls > len(head) // 10)
+    assert looks_binary(head) == expected

@@ -17,6 +17,7 @@ import dataclasses
 import functools
 import hashlib
 import marshal
+import operator
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -199,9 +200,8 @@ def _digest_from(data: Sequence[Any] | None) -> Digest | None:
 
 def paper_record(paper: Paper) -> tuple[Any, ...]:
     """A paper as plain values for marshal (dates as ordinals), fields in order."""
-    fields = [getattr(paper, name) for name in _PAPER_FIELDS]
-    fields[-1] = tuple(day.toordinal() for day in paper.dates)
-    return tuple(fields)
+    values = _paper_values(paper)  # one call: half the time of a getattr per field
+    return (*values[:-1], _ordinals(values[-1]))
 
 
 def paper_from_record(fields: Sequence[Any]) -> Paper:
@@ -212,6 +212,12 @@ def paper_from_record(fields: Sequence[Any]) -> Paper:
 
 
 @functools.lru_cache(maxsize=4096)
+def _ordinals(days: tuple[date, ...]) -> tuple[int, ...]:
+    """A paper's dates as ordinals (the papers of one day share their dates)."""
+    return tuple(day.toordinal() for day in days)
+
+
+@functools.lru_cache(maxsize=4096)
 def _dates(ordinals: tuple[int, ...]) -> tuple[date, ...]:
     """A paper's dates from ordinals; the papers of one day share one tuple
     (a library has a few hundred days: ~8 MB less at 100,000 papers)."""
@@ -219,4 +225,5 @@ def _dates(ordinals: tuple[int, ...]) -> tuple[date, ...]:
 
 
 _PAPER_FIELDS = tuple(Paper.__dataclass_fields__)
+_paper_values = operator.attrgetter(*_PAPER_FIELDS)
 assert _PAPER_FIELDS[-1] == "dates", "the cache stores dates last, as ordinals"

