@@ -132,17 +132,17 @@ def load_papers(corpus: Path, cache: Path) -> tuple[list[Any], float]:
 
 def fields_of(papers: Sequence[Any]) -> Iterator[tuple[int, str, str, str, str, str]]:
     """(position, id, title, authors, keys, abstract): the strings SearchIndex searches."""
-    from tuireader.core.search_columns import searched as _searched
+    from tuireader.core.search_columns import abstract_searched, title_searched
     from tuireader.core.text import fold
 
     for position, paper in enumerate(papers):
         yield (
             position,
             paper.id,
-            _searched(paper.title, paper.title_readable),
+            title_searched(paper),
             fold(", ".join(paper.authors)),
             fold(" ".join((paper.id, *paper.categories))),
-            _searched(paper.abstract, paper.abstract_readable),
+            abstract_searched(paper),
         )
 
 
@@ -607,6 +607,7 @@ def load_reference(work: Path) -> dict[str, Positions]:
 def child_ours(corpus: Path, work: Path, rounds: int, passes: int) -> dict[str, Any]:
     """Load, index, answer (and store the reference answers), time."""
     from tuireader.core.search import Searcher, SearchIndex
+    from tuireader.core.search_columns import abstract_searched
 
     memory_start = memory_mib()
     papers, load_seconds = load_papers(corpus, work / "parse-cache")
@@ -652,8 +653,7 @@ def child_ours(corpus: Path, work: Path, rounds: int, passes: int) -> dict[str, 
         if index._abstract_words
         else None,
         "abstracts_not_ascii_share": round(
-            sum(not (p.abstract + " ".join(p.abstract_readable)).isascii() for p in papers)
-            / max(1, len(papers)),
+            sum(not abstract_searched(p).isascii() for p in papers) / max(1, len(papers)),
             3,
         ),
         "corrections": corrections,

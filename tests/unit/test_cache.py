@@ -283,12 +283,9 @@ def test_warnings_come_back_from_the_cache(
     assert_same_library(warm, cold)
 
 
-def test_latex_words_and_dates_are_shared_across_papers_after_a_warm_start(
-    tmp_path: Path,
-) -> None:
-    """A few thousand words ("±", "α") recur in every other abstract of a big
-    library: each must be one string in memory, from the parser and from the
-    cache alike."""
+def test_the_papers_of_a_day_share_their_dates_after_a_warm_start(tmp_path: Path) -> None:
+    """A library has a few hundred days and a million papers: the papers of
+    one day hold one tuple of dates, from the cache as from the parser."""
     folder = tmp_path / "digests"
     folder.mkdir()
     for day in (1, 2):
@@ -300,10 +297,7 @@ def test_latex_words_and_dates_are_shared_across_papers_after_a_warm_start(
         (folder / f"2021-03-0{day}.md").write_text(
             f"# ArXiv cs.LG --Mon, {day} Mar 2021\n{papers}", encoding="utf-8"
         )
-    for library in (cached_load([folder])[0], cached_load([folder])[0]):  # cold, then warm
-        words = [w for p in library.ordered_papers() for w in p.abstract_readable]
-        assert "±" in words and len(words) > len({*words})
-        assert all(sys.intern(word) is word for word in words)
-        assert len({id(word) for word in words}) == len({*words})
-    papers = library.ordered_papers()  # the warm one: papers of one day share their dates
-    assert len({id(paper.dates) for paper in papers}) == len({paper.dates for paper in papers})
+    cached_load([folder])  # cold: the cache written
+    papers = cached_load([folder])[0].ordered_papers()  # warm
+    assert len(papers) == 6
+    assert len({id(paper.dates) for paper in papers}) == len({paper.dates for paper in papers}) == 2

@@ -11,6 +11,7 @@ from tuireader.core.export import to_bibtex, to_csv, to_json, to_markdown
 from tuireader.core.formats import parse_text
 from tuireader.core.latex import readable
 from tuireader.core.search import SearchIndex
+from tuireader.core.search_columns import abstract_searched, title_searched
 
 DIGEST = r"""# Arxiv Papers in cs.LG on 2022-01-31
 ### $\alpha$-divergence for $\mathcal{O}(n^2)$ sorting
@@ -54,11 +55,14 @@ def test_both_forms_are_found(index: SearchIndex, query: str, expected: set[str]
     assert {PAPERS[i].id for i in result.positions} == expected
 
 
-def test_the_parser_keeps_the_words_latex_reads_as() -> None:
+def test_the_searched_text_has_the_words_latex_reads_as() -> None:
     assert readable(PAPERS[0].title) == "α-divergence for 𝒪(n²) sorting"
-    assert PAPERS[0].title_readable == ("α-divergence", "𝒪(n²)")
-    assert set(PAPERS[2].abstract_readable) == {"98.1", "±", "0.1%", "256×256"}
-    assert PAPERS[3].title_readable == PAPERS[3].abstract_readable == ()
+    source = PAPERS[0].title.lower()
+    assert title_searched(PAPERS[0]) == f"{source}\nα-divergence o(n2)"  # folded, as searched
+    words = abstract_searched(PAPERS[2]).split("\n")[1].split()
+    assert set(words) == {"98.1", "±", "0.1%", "256×256"}
+    assert title_searched(PAPERS[3]) == "alpha males and beta testers"
+    assert abstract_searched(PAPERS[3]) == ""
     assert readable("Plain title") == "Plain title"
 
 

@@ -355,8 +355,6 @@ _listings = st.builds(
     extra=st.lists(
         st.tuples(st.sampled_from(["k", "l"]), st.sampled_from(["1", "2"])), max_size=2
     ).map(tuple),
-    title_readable=_words,
-    abstract_readable=_words,
     dates=st.lists(st.dates(date(2021, 1, 1), date(2021, 1, 9)), max_size=2).map(tuple),
 )
 

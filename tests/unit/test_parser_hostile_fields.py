@@ -117,13 +117,11 @@ def test_the_safety_net_cleans_every_field_a_format_left_dirty() -> None:
             updated=dirty,
             links=(dirty,),
             extra=((dirty, dirty),),
-            title_readable=(dirty,),
-            abstract_readable=(dirty,),
         ),
         Paper(id="x", title=(dirty,), authors=((dirty,),), version=dirty),  # type: ignore[arg-type]
         Paper(id="x", title="ok", extra=(((dirty,),),)),  # type: ignore[arg-type]
     ]
     for paper in papers:
         assert_clean((_cleaned(paper),))
-    clean = Paper(id="x", title="ok", abstract="a\n\nb", authors=("Zoë",), title_readable=("α",))
+    clean = Paper(id="x", title="ok α", abstract="a\n\nb", authors=("Zoë",), links=("https://x",))
     assert _cleaned(clean) is clean

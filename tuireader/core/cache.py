@@ -31,7 +31,7 @@ from tuireader.core.model import Digest, LoadWarning, Paper
 
 #: Bump when Digest or the parser's output changes; a change to Paper's
 #: fields (names, order or types) changes the schema in every entry's stamp.
-FORMAT_VERSION = 4  # 4: LaTeX readable words interned
+FORMAT_VERSION = 5  # 5: no LaTeX readable words (search finds them)
 
 
 def schema_of(record: type) -> tuple[tuple[str, str], ...]:

@@ -33,9 +33,7 @@ def paper_record(
     name (``None`` where the digest did not say), its URLs and the user's marks."""
     annotation = annotation or Annotation()
     record = {
-        field.name: _json_value(field.name, getattr(paper, field.name))
-        for field in PAPER_FIELDS
-        if not field.internal
+        field.name: _json_value(field.name, getattr(paper, field.name)) for field in PAPER_FIELDS
     }
     for name in ("title", "abstract"):
         source = getattr(paper, name)

@@ -64,11 +64,6 @@ class Paper:
     updated: str | None = None
     links: tuple[str, ...] = ()
     extra: tuple[tuple[str, str], ...] = ()
-    #: Words the title's and abstract's readable form (LaTeX converted) has
-    #: and the source has not ("α-divergence", "𝒪(n²)"): search finds what
-    #: is shown without converting a thing per keystroke.
-    title_readable: tuple[str, ...] = ()
-    abstract_readable: tuple[str, ...] = ()
     dates: tuple[date, ...] = ()
 
     @property
@@ -111,8 +106,6 @@ class PaperField:
     label: str
     merge: Merge
     fact: bool = False
-    #: Shown nowhere and not exported: kept for search only.
-    internal: bool = False
 
 
 #: Every field of Paper, in the order shown: the one table the detail pane,
@@ -134,8 +127,6 @@ PAPER_FIELDS: tuple[PaperField, ...] = (
     PaperField("abstract", "Abstract", "fill"),
     PaperField("links", "Links", "union"),
     PaperField("extra", "Other fields", "union"),
-    PaperField("title_readable", "Title as read", "union", internal=True),
-    PaperField("abstract_readable", "Abstract as read", "union", internal=True),
 )
 
 

@@ -18,6 +18,7 @@ from operator import contains
 import numpy as np
 
 from tuireader.core.evaluate import Found, Positions
+from tuireader.core.latex import readable_words
 from tuireader.core.masks import Tables
 from tuireader.core.model import Paper
 from tuireader.core.text import fold
@@ -130,7 +131,7 @@ class SearchColumns:
 
 
 def title_searched(paper: Paper) -> str:
-    return searched(paper.title, paper.title_readable)
+    return searched(paper.title)
 
 
 def authors_searched(paper: Paper, fold_name: Callable[[str], str] = fold) -> str:
@@ -145,12 +146,20 @@ def keys_searched(paper: Paper) -> str:
 
 
 def abstract_searched(paper: Paper) -> str:
-    return searched(paper.abstract, paper.abstract_readable)
+    return searched(paper.abstract)
 
 
-def searched(text: str, readable_words: tuple[str, ...]) -> str:
-    """A text as searched: folded, with the words its LaTeX reads as (folded
-    apart: an ASCII abstract folds in one call to ``str.lower``, and its
-    readable words, often Greek, must not send all of it to the slow path)."""
+def searched(text: str) -> str:
+    """A text as searched: folded, with the words its LaTeX reads as
+    ("α-divergence", "𝒪(n²)"), so that search finds what is shown.
+
+    The words are found here, not when a digest is parsed: only search
+    needs them, and they were a third of the parse (``tuireader list``
+    never searches; the library file keeps the texts as searched). They
+    are folded apart: an ASCII abstract folds in one call to ``str.lower``,
+    and its readable words, often Greek, must not send all of it to the
+    slow path.
+    """
     folded = fold(text)
-    return f"{folded}\n{fold(' '.join(readable_words))}" if readable_words else folded
+    words = readable_words(text)
+    return f"{folded}\n{fold(' '.join(words))}" if words else folded

@@ -19,7 +19,6 @@ from collections.abc import Iterator
 from datetime import date
 
 from tuireader.core.formats.base import DigestFormat, Header, Lines, ParseContext
-from tuireader.core.latex import readable_words
 from tuireader.core.model import Paper, parse_arxiv_id
 from tuireader.core.text import clean_line, clean_paragraphs, find_urls
 
@@ -132,8 +131,6 @@ def _paper(entry: _Entry, context: ParseContext) -> Iterator[Paper]:
         updated=updated,
         links=tuple(dict.fromkeys([*find_urls(abstract), *find_urls(comment or ""), *other_links])),
         extra=tuple(extra),
-        title_readable=readable_words(title),
-        abstract_readable=readable_words(abstract),
         dates=(context.header.date,),
     )
 

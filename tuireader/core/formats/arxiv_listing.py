@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from datetime import date
 
 from tuireader.core.formats.base import DigestFormat, Header, Lines, ParseContext
-from tuireader.core.latex import readable_words
 from tuireader.core.model import Paper, parse_arxiv_id
 from tuireader.core.text import clean_line, clean_paragraphs, find_urls
 
@@ -91,8 +90,6 @@ def _paper(
         # A listing includes cross-lists, so its category need not be the primary.
         categories=(context.header.category,),
         links=tuple(find_urls(abstract)),
-        title_readable=readable_words(title),
-        abstract_readable=readable_words(abstract),
         dates=(context.header.date,),
     )
 

@@ -4,8 +4,6 @@ LaTeX (prose and ``$…$`` only) and the prose scanner for the rest."""
 
 from __future__ import annotations
 
-import sys
-
 from tuireader.core.latex.limits import MAX_TEXT_LENGTH
 from tuireader.core.latex.math_mode import inline_math
 from tuireader.core.latex.memo import memoised
@@ -69,10 +67,7 @@ def readable_words(text: str) -> tuple[str, ...]:
     """The words of ``latex_to_text(text)`` that ``text`` does not have
     ("α-divergence", "𝒪(n²)"), sorted: what search must find besides the
     source. For prose and ``$…$`` only (the commonest) the words are taken
-    around each converted span, without splitting the whole text. The words
-    are interned: a few thousand distinct ones ("±", "α") recur across a
-    library, and the parse cache keeps them interned (~18 MB less at 100,000
-    papers)."""
+    around each converted span, without splitting the whole text."""
     if "$" in text:
         parts = _dollar_parts(text)
         if parts is not None:
@@ -82,7 +77,7 @@ def readable_words(text: str) -> tuple[str, ...]:
     shown = latex_to_text(text)
     if shown == text:
         return ()
-    return tuple(sorted(map(sys.intern, set(shown.split()).difference(text.split()))))
+    return tuple(sorted(set(shown.split()).difference(text.split())))
 
 
 def _words_around_math(parts: list[str]) -> tuple[str, ...]:
@@ -99,9 +94,9 @@ def _words_around_math(parts: list[str]) -> tuple[str, ...]:
 
 @memoised("readable piece")
 def _piece_words(piece: str) -> tuple[str, ...]:
-    """The sorted, interned words of one converted span with its context:
-    memoised, as the same pieces ("𝒪(n²).", "±") recur in every library."""
-    return tuple(sorted(map(sys.intern, set(piece.split()))))
+    """The sorted words of one converted span with its context: memoised,
+    as the same pieces ("𝒪(n²).", "±") recur in every library."""
+    return tuple(sorted(set(piece.split())))
 
 
 def _dollar_parts(text: str) -> list[str] | None:
