@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from tuireader.core import search_columns
 from tuireader.core.export import to_bibtex, to_csv, to_json, to_markdown
 from tuireader.core.formats import parse_text
 from tuireader.core.latex import readable
@@ -82,3 +83,26 @@ def test_bibtex_keeps_the_source_and_markdown_and_csv_are_readable() -> None:
     )
     assert "α-divergence" in to_markdown([PAPERS[0]])
     assert "α-divergence" in to_csv([PAPERS[0]])
+
+
+def test_an_abstracts_readable_words_are_found_once_however_often_it_is_searched(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Until the word index is built every search reads every abstract: the
+    words its LaTeX reads as are found on the first read only."""
+    calls: list[str] = []
+    real = search_columns.readable_words
+
+    def counted(text: str) -> tuple[str, ...]:
+        calls.append(text)
+        return real(text)
+
+    monkeypatch.setattr(search_columns, "readable_words", counted)
+    column = search_columns.SearchColumns.of(PAPERS).abstracts
+    expected = [search_columns.abstract_searched(paper) for paper in PAPERS]
+    calls.clear()
+    for _ in range(3):
+        assert list(column.texts(range(len(PAPERS)))) == expected
+    assert sorted(calls) == sorted(paper.abstract for paper in PAPERS)
+    index = SearchIndex(PAPERS)
+    assert {PAPERS[i].id for i in index.search("abs:±").positions} == {"2201.00003"}
