@@ -114,7 +114,7 @@ def _all_safe(paper: Paper) -> bool:
     (~3 instead of ~5.5 us a paper with the checks); a value of another type
     fails the join, so the paper is cleaned field by field. The single texts
     (mostly ASCII: the fast check) are checked apart from the tuples' (names,
-    readable words); other fields (numbers, dates, pairs) are walked as in
+    categories, links); other fields (numbers, dates, pairs) are walked as in
     ``_clean_value``.
     """
     others = _other_values(paper)
