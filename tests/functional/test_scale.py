@@ -175,3 +175,40 @@ async def test_keys_work_while_a_large_library_is_loading(tmp_path: Path) -> Non
         assert len(screen.paper_list.rows) == total
         assert screen.paper_list.current == moved_to  # the cursor kept its paper
         assert status_text(screen) == f"{total:,} papers"
+
+
+async def test_a_query_typed_while_loading_filters_what_is_loaded_so_far(tmp_path: Path) -> None:
+    """The snapshots of a load are searched as they come (fzf filters the
+    lines read so far alike); the whole library once it is loaded."""
+    write_many_digests(tmp_path / "many", COPIES)
+    app = make_app(tmp_path / "many")
+    query = "segmentation"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(
+            lambda: isinstance(app.screen, MainScreen) and len(app.screen.paper_list.rows) > 1,
+            "the first papers are shown",
+        )
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        load: Worker[None] = next(w for w in app.workers if w.group == "load")
+        type_key(app, "slash", "/")
+        await until(lambda: screen.filter_bar.input.has_focus, "/ focused the filter")
+        for character in query:
+            type_key(app, character, character)
+        reader = screen.reader
+
+        def filtered_while_loading() -> bool:
+            rows = reader.rows
+            return rows.query == query and rows.generation == reader.generation
+
+        await until(filtered_while_loading, "the loaded papers filtered")
+        assert load.is_running and reader.index is None, "the load ended first: use more COPIES"
+        expected = SearchIndex(reader.papers).search(query).positions
+        assert 0 < len(expected) < len(reader.papers)
+        assert list(reader.rows.positions) == list(expected)
+        assert status_text(screen) == f"{len(expected):,} of {len(reader.papers):,}"
+
+        await settle(pilot)
+        assert load.state == WorkerState.SUCCESS and reader.index is not None
+        whole = SearchIndex(reader.papers).search(query).positions
+        assert list(reader.rows.positions) == list(whole) and len(whole) > len(expected)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import shutil
 import threading
+import time
 import tomllib
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 
 from tuireader.core import locations
 from tuireader.core.config import Config, SavedSearch
-from tuireader.core.library import Library, load_library, positions_of
+from tuireader.core.library import Library, load_library, load_progressively, positions_of
 from tuireader.core.reader import Reader, Rows
 from tuireader.core.scope import ALL, NOTED, STARRED, UNREAD, Scope
 from tuireader.core.search import SearchIndex
@@ -284,3 +285,57 @@ def test_a_snapshot_while_loading_brings_the_positions_its_builder_made(
     reader.set_library(dataclasses.replace(library, position=None))
     assert reader.position == made and reader.position is not made
     assert show(reader)[:3] == list(library.ordered_ids[:3])
+
+
+def test_a_library_still_loading_is_filtered_as_far_as_it_is_loaded(
+    samples_dir: Path, store: AnnotationStore
+) -> None:
+    """Snapshots of a load come without an index: a query typed while a cold
+    start parses filters the papers loaded so far, as the core search would."""
+    snapshots = [
+        progress.builder.snapshot()
+        for progress in load_progressively([samples_dir])
+        if progress.done in (2, progress.total)
+    ]
+    reader = Reader(store)
+    for snapshot in snapshots:
+        reader.set_library(snapshot)
+        index = SearchIndex(snapshot.ordered_papers())
+        for query in ("segmentation", "3d pose"):
+            rows = reader.compute_rows(ALL, query)
+            assert rows.positions and rows.generation == reader.generation
+            assert list(rows.positions) == list(index.search(query).positions)
+        day = Scope.of_day(snapshot.dates[-1])
+        scope = list(reader.scope_positions(day))
+        rows = reader.compute_rows(day, "segmentation")
+        assert list(rows.positions) == list(index.search("segmentation", scope).positions)
+    assert len(snapshots[0]) < len(snapshots[-1])
+
+
+def test_a_search_of_a_snapshot_replaced_meanwhile_keeps_the_rows(
+    samples_dir: Path, store: AnnotationStore
+) -> None:
+    """The search of a snapshot that a newer one replaced while it waited is
+    not run over the newer one's papers: its rows stay, and the newer
+    snapshot's own rows follow."""
+    first, last = [
+        progress.builder.snapshot()
+        for progress in load_progressively([samples_dir])
+        if progress.done in (1, progress.total)
+    ]
+    reader = Reader(store)
+    reader.set_library(first)
+    results: list[Rows] = []
+    with reader._search_lock:  # a search is running
+        waiting = threading.Thread(
+            target=lambda: results.append(reader.compute_rows(ALL, "segmentation"))
+        )
+        waiting.start()
+        time.sleep(0.05)  # it has read its snapshot and waits for the lock
+        reader.set_library(last)
+    waiting.join(5)
+    assert results[0].generation == reader.generation - 1
+    assert results[0].positions == reader.rows.positions == ()
+    rows = reader.compute_rows(ALL, "segmentation")
+    index = SearchIndex(last.ordered_papers())
+    assert list(rows.positions) == list(index.search("segmentation").positions)
