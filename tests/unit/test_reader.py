@@ -310,6 +310,10 @@ def test_a_library_still_loading_is_filtered_as_far_as_it_is_loaded(
         rows = reader.compute_rows(day, "segmentation")
         assert list(rows.positions) == list(index.search("segmentation", scope).positions)
     assert len(snapshots[0]) < len(snapshots[-1])
+    assert reader.snapshots.slowest > 0  # the loader spaces its snapshots by it
+    indexed = reader_for(snapshots[-1], store)
+    assert indexed.compute_rows(ALL, "segmentation").positions
+    assert indexed.snapshots.slowest == 0
 
 
 def test_a_search_of_a_snapshot_replaced_meanwhile_keeps_the_rows(

@@ -39,10 +39,12 @@ if TYPE_CHECKING:
 Mapped = tuple[library_file.LibraryReader, library_file.Opened]
 #: While loading, the list is refreshed at most this often (seconds)...
 SNAPSHOT_INTERVAL = 0.5
-#: ...or this often while a query filters it: each snapshot is searched
-#: afresh (every abstract read: up to a second at 100,000 papers while the
-#: workers parse), and a newer snapshot drops the rows of the one before.
+#: ...or this often while a query filters it, and at least this many times
+#: as long as a snapshot's search took: each snapshot is searched afresh
+#: (every abstract read: up to a second at 100,000 papers while the workers
+#: parse), and a newer snapshot drops the rows of the one before.
 FILTERED_SNAPSHOT_INTERVAL = 2.0
+FILTERED_SNAPSHOT_SPACING = 2
 #: ...and waits at least this many times as long as the last refresh took: a
 #: refresh costs time in proportion to the papers already loaded, and must
 #: never take more than a fifth of the load (at a million papers it would).
@@ -132,8 +134,11 @@ class Loader:
 
     def _snapshot_interval(self) -> float:
         """Seconds between snapshots of the load, as the list is filtered or not."""
-        filtered = bool(self._screen.reader.query.strip())
-        return FILTERED_SNAPSHOT_INTERVAL if filtered else SNAPSHOT_INTERVAL
+        reader = self._screen.reader
+        if not reader.query.strip():
+            return SNAPSHOT_INTERVAL
+        searched = FILTERED_SNAPSHOT_SPACING * reader.snapshots.slowest
+        return max(FILTERED_SNAPSHOT_INTERVAL, searched)
 
     def _from_library_file(self) -> bool:
         """Show the library file's library, if it fits the digests or only
