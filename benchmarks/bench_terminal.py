@@ -53,6 +53,29 @@ LOAD_TIMEOUT_S = 300.0
 IDLE_S = 1.5
 
 
+def tools_missing(script: str) -> bool:
+    """Whether tmux or fzf is not installed (said on stderr)."""
+    for tool in ("tmux", "fzf"):
+        if shutil.which(tool) is None:
+            print(f"{script}: {tool} is not installed", file=sys.stderr)
+            return True
+    return False
+
+
+def runs_home(scratch: str) -> Path:
+    """A home for the runs, where opening a paper does not mark it read."""
+    home = Path(scratch)
+    config = home / "config" / "tuireader" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text("mark_read_after = 0\n")
+    return home
+
+
+def write_fzf_lines(papers: Any, path: Path) -> None:
+    """What fzf filters: each paper's "title<TAB>authors" line."""
+    path.write_text("".join(f"{paper.title}\t{', '.join(paper.authors)}\n" for paper in papers))
+
+
 def tmux(*args: str) -> str:
     return subprocess.run(["tmux", *args], capture_output=True, text=True, check=True).stdout
 
@@ -207,10 +230,8 @@ def main(argv: list[str] | None = None) -> int:
     add_corpus_arguments(parser)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
-    for tool in ("tmux", "fzf"):
-        if shutil.which(tool) is None:
-            print(f"bench_terminal: {tool} is not installed", file=sys.stderr)
-            return 2
+    if tools_missing("bench_terminal"):
+        return 2
     corpus, corpus_summary = corpus_from(args)
     compiled_as_installed()
 
@@ -219,10 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     from tuireader.core.search import SearchIndex
 
     with tempfile.TemporaryDirectory(prefix="tuireader-terminal-") as scratch:
-        home = Path(scratch)
-        config = home / "config" / "tuireader" / "config.toml"
-        config.parent.mkdir(parents=True)
-        config.write_text("mark_read_after = 0\n")
+        home = runs_home(scratch)
         library = load_library([corpus], parse=ParseCache(home / "cache" / "tuireader" / "parsed"))
         papers = library.ordered_papers()
         index = SearchIndex(papers)
@@ -233,9 +251,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         our_counts = [len(result.positions) for result in results]
         lines = home / "lines.txt"
-        lines.write_text(
-            "".join(f"{paper.title}\t{', '.join(paper.authors)}\n" for paper in papers)
-        )
+        write_fzf_lines(papers, lines)
         their_counts = fzf_counts(lines)
         total = len(papers)
         del library, papers, index

@@ -37,7 +37,15 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_terminal import QUERY, SIZE, screen, tmux  # noqa: E402
+from bench_terminal import (  # noqa: E402
+    QUERY,
+    SIZE,
+    runs_home,
+    screen,
+    tmux,
+    tools_missing,
+    write_fzf_lines,
+)
 from generate import add_corpus_arguments, corpus_from  # noqa: E402
 from measure import compiled_as_installed, summarize_ms  # noqa: E402
 
@@ -255,26 +263,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--spacing", type=float, default=0.2, help="seconds between keys")
     parser.add_argument("--feed-seconds", type=float, default=4.0, help="fzf's lines, over")
     args = parser.parse_args(argv)
-    for tool in ("tmux", "fzf"):
-        if shutil.which(tool) is None:
-            print(f"bench_terminal_loading: {tool} is not installed", file=sys.stderr)
-            return 2
+    if tools_missing("bench_terminal_loading"):
+        return 2
     corpus, corpus_summary = corpus_from(args)
     compiled_as_installed()
 
     from tuireader.core.library import load_library
 
     with tempfile.TemporaryDirectory(prefix="tuireader-loading-") as scratch:
-        home = Path(scratch)
-        config = home / "config" / "tuireader" / "config.toml"
-        config.parent.mkdir(parents=True)
-        config.write_text("mark_read_after = 0\n")
-        papers = load_library([corpus]).ordered_papers()
+        home = runs_home(scratch)
         lines = home / "lines.txt"
-        lines.write_text(
-            "".join(f"{paper.title}\t{', '.join(paper.authors)}\n" for paper in papers)
-        )
-        del papers
+        write_fzf_lines(load_library([corpus]).ordered_papers(), lines)
         our_runs, their_runs = [], []
         for _ in range(args.repeat):
             our_runs.append(ours(corpus, home, args.start, args.spacing))
