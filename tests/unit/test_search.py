@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from library_file_helpers import keep, reopened
 
 from tuireader.core import search_columns
-from tuireader.core.library import load_library
+from tuireader.core.library import load_library, load_progressively
 from tuireader.core.model import Paper
 from tuireader.core.query import QueryError, Text, conjuncts, parse, positive_texts
 from tuireader.core.search import Searcher, SearchIndex, SearchResult, highlight_spans
@@ -388,3 +388,31 @@ def test_two_threads_indexing_at_once_build_each_index_once(
         thread.join()
     assert index.words_indexed
     assert len(built) == len(index.columns().text_columns)
+
+
+def test_the_snapshots_of_a_load_fold_each_paper_once(samples_dir: Path) -> None:
+    """Columns made with what earlier snapshots folded are the columns made
+    from scratch; a paper met before is not folded again (a merged listing
+    is a new paper)."""
+    snapshots = [
+        progress.builder.snapshot()
+        for progress in load_progressively([samples_dir])
+        if progress.done in (1, progress.total)
+    ]
+    met = search_columns.FoldedMemo()
+    made = []
+    for snapshot in snapshots:
+        papers = snapshot.ordered_papers()
+        columns = search_columns.SearchColumns.of(papers, met)
+        fresh = search_columns.SearchColumns.of(papers)
+        for field, column in columns.text_columns.items():
+            everything = range(len(papers))
+            assert list(column.texts(everything)) == list(
+                fresh.text_columns[field].texts(everything)
+            )
+        made.append((papers, list(columns.titles.texts(range(len(papers))))))
+    (first, first_titles), (last, last_titles) = made
+    kept = {id(paper): title for paper, title in zip(first, first_titles, strict=True)}
+    again = [kept.get(id(paper)) is title for paper, title in zip(last, last_titles, strict=True)]
+    assert any(again)  # the same string: not folded again
+    assert not all(again)  # the papers the first snapshot had not

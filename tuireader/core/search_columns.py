@@ -102,29 +102,45 @@ class SearchColumns:
     position: Mapping[str, int] | None = None
 
     @classmethod
-    def of(cls, papers: Sequence[Paper]) -> SearchColumns:
+    def of(cls, papers: Sequence[Paper], met: FoldedMemo | None = None) -> SearchColumns:
         """The columns of papers in memory: the short fields folded now, the
         abstracts folded whenever they are read (they are long, and most
         searches read few of them once the word index is built). Their
         readable words are kept once found: until the word index is built,
         each search reads every abstract, and finding the words took 2.4
         times as long as folding (~60 MB at a million papers, for as long
-        as the library is read from the digests)."""
-        abstract_words: list[str | None] = [None] * len(papers)
+        as the library is read from the digests). With ``met``, what papers
+        met before had folded is taken from it (the snapshots of a load)."""
+        if met is not None:
+            short = [met.short_fields(paper) for paper in papers]
+            titles = [fields[0] for fields in short]
+            authors = [fields[1] for fields in short]
+            keys = [fields[2] for fields in short]
+
+            def words_of(i: int) -> str:
+                return met.abstract_words(papers[i])
+
+        else:
+            fold_name = functools.cache(fold)  # names recur: each is folded once
+            titles = [title_searched(paper) for paper in papers]
+            authors = [authors_searched(paper, fold_name) for paper in papers]
+            keys = [keys_searched(paper) for paper in papers]
+            found: list[str | None] = [None] * len(papers)
+
+            def words_of(i: int) -> str:
+                words = found[i]
+                if words is None:
+                    words = found[i] = readable_folded(papers[i].abstract)
+                return words
 
         def abstracts(positions: Iterable[int]) -> Iterable[str]:
-            for i in positions:
-                words = abstract_words[i]
-                if words is None:
-                    words = abstract_words[i] = readable_folded(papers[i].abstract)
-                yield _with_words(fold(papers[i].abstract), words)
+            return (_with_words(fold(papers[i].abstract), words_of(i)) for i in positions)
 
-        fold_name = functools.cache(fold)  # names recur: each is folded once
         return cls(
             ids=tuple(paper.id for paper in papers),
-            titles=TextColumn.of([title_searched(paper) for paper in papers]),
-            authors=TextColumn.of([authors_searched(paper, fold_name) for paper in papers]),
-            keys=TextColumn.of([keys_searched(paper) for paper in papers]),
+            titles=TextColumn.of(titles),
+            authors=TextColumn.of(authors),
+            keys=TextColumn.of(keys),
             abstracts=TextColumn(abstracts, len(papers)),
             papers=papers,
         )
@@ -137,6 +153,40 @@ class SearchColumns:
             "keys": self.keys,
             "abstracts": self.abstracts,
         }
+
+
+class FoldedMemo:
+    """What the papers met so far folded to, for the snapshots of one load.
+
+    Each snapshot of a loading library is searched with columns of its own,
+    and most of its papers are the last snapshot's, the same objects: their
+    short fields are folded, and their abstracts' readable words found, once
+    a load (a merged listing is a new paper, folded anew). Kept by identity;
+    it holds the papers, so an identity is not reused while it is kept.
+    """
+
+    def __init__(self) -> None:
+        self._short: dict[int, tuple[Paper, str, str, str]] = {}
+        self._words: dict[int, str] = {}
+        self._fold_name = functools.cache(fold)
+
+    def short_fields(self, paper: Paper) -> tuple[str, str, str]:
+        """The paper's title, authors and keys as searched."""
+        known = self._short.get(id(paper))
+        if known is None or known[0] is not paper:
+            title = title_searched(paper)
+            known = (paper, title, authors_searched(paper, self._fold_name), keys_searched(paper))
+            self._short[id(paper)] = known
+            self._words.pop(id(paper), None)
+        return known[1], known[2], known[3]
+
+    def abstract_words(self, paper: Paper) -> str:
+        """The words the paper's abstract's LaTeX reads as, folded (see
+        :func:`readable_folded`); for a paper met by :meth:`short_fields`."""
+        words = self._words.get(id(paper))
+        if words is None:
+            words = self._words[id(paper)] = readable_folded(paper.abstract)
+        return words
 
 
 def title_searched(paper: Paper) -> str:

@@ -2,12 +2,11 @@
 yet) gets a searcher when the first query comes, kept until the next one.
 
 A person typing while a cold start parses for half a minute sees the papers
-loaded so far filtered, as fzf filters the lines read so far. Each searcher
-folds its snapshot's short fields at once (0.3 s at 100,000 papers, in the
-worker that searches) and has no word index: each search reads every
-abstract. So the loader spaces its snapshots by the slowest such search
-(:attr:`SnapshotSearch.slowest`), and each snapshot's rows land before the
-next snapshot drops them.
+loaded so far filtered, as fzf filters the lines read so far. A searcher
+folds only the papers no snapshot before had (:class:`FoldedMemo`) and has
+no word index: each search reads every abstract. So the loader spaces its
+snapshots by the slowest such search (:attr:`SnapshotSearch.slowest`), and
+each snapshot's rows land before the next snapshot drops them.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from collections.abc import Sequence
 
 from tuireader.core.model import Paper
 from tuireader.core.search import Searcher, SearchIndex
+from tuireader.core.search_columns import FoldedMemo, SearchColumns
 from tuireader.core.store import AnnotationStore
 
 
@@ -27,6 +27,8 @@ class SnapshotSearch:
         #: (generation, papers) of the snapshot shown, None once indexed.
         self._snapshot: tuple[int, Sequence[Paper]] | None = None
         self._kept: tuple[int, Searcher] | None = None
+        #: What the load's papers folded to, for the next snapshots.
+        self._met: FoldedMemo | None = None
         #: Seconds the slowest search of a snapshot took, its searcher made.
         self.slowest = 0.0
 
@@ -35,6 +37,8 @@ class SnapshotSearch:
         has its index now); the last snapshot's searcher is let go of."""
         self._snapshot = None if papers is None else (generation, papers)  # one assignment
         self._kept = None
+        if papers is None:
+            self._met = None
 
     def searcher(self, generation: int) -> Searcher | None:
         """The searcher of snapshot ``generation``, made at the first ask;
@@ -43,9 +47,11 @@ class SnapshotSearch:
         if snapshot is None or snapshot[0] != generation:
             return None
         if kept is None or kept[0] != generation:
-            kept = (generation, Searcher(SearchIndex(snapshot[1]), self._store))
-            if self._snapshot is snapshot:  # not if a newer snapshot came meanwhile
-                self._kept = kept
+            met = self._met or FoldedMemo()
+            columns = SearchColumns.of(snapshot[1], met)
+            kept = (generation, Searcher(SearchIndex(columns), self._store))
+            if self._snapshot is snapshot:  # not if a newer one came, or the index
+                self._kept, self._met = kept, met
         return kept[1]
 
     def searched(self, seconds: float) -> None:
