@@ -39,16 +39,17 @@ if TYPE_CHECKING:
 Mapped = tuple[library_file.LibraryReader, library_file.Opened]
 #: While loading, the list is refreshed at most this often (seconds)...
 SNAPSHOT_INTERVAL = 0.5
-#: ...or this often while a query filters it, and at least this many times
-#: as long as a snapshot's search took: each snapshot is searched afresh
-#: (every abstract read: up to a second at 100,000 papers while the workers
-#: parse), and a newer snapshot drops the rows of the one before.
-FILTERED_SNAPSHOT_INTERVAL = 2.0
-FILTERED_SNAPSHOT_SPACING = 2
 #: ...and waits at least this many times as long as the last refresh took: a
 #: refresh costs time in proportion to the papers already loaded, and must
 #: never take more than a fifth of the load (at a million papers it would).
 SNAPSHOT_SPACING = 4
+#: While a query filters the loading list, snapshots come at most this
+#: often, and after at least this many times as long as the slowest search
+#: of a snapshot took: each snapshot is searched afresh (every abstract
+#: read: up to a second at 100,000 papers while the workers parse), and a
+#: newer snapshot drops the rows of the one before.
+FILTERED_SNAPSHOT_INTERVAL = 2.0
+FILTERED_SNAPSHOT_SPACING = 2
 
 
 class Loader:
