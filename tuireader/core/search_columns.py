@@ -16,6 +16,7 @@ from itertools import repeat, takewhile
 from operator import contains
 
 import numpy as np
+import numpy.typing as npt
 
 from tuireader.core.evaluate import Found, Positions
 from tuireader.core.latex import readable_words
@@ -113,9 +114,10 @@ class SearchColumns:
         met before had folded is taken from it (the snapshots of a load)."""
         if met is not None:
             short = [met.short_fields(paper) for paper in papers]
-            titles = [fields[0] for fields in short]
-            authors = [fields[1] for fields in short]
-            keys = [fields[2] for fields in short]
+            serials = np.fromiter((fields[0] for fields in short), np.intp, len(short))
+            titles = [fields[1] for fields in short]
+            authors = [fields[2] for fields in short]
+            keys = [fields[3] for fields in short]
 
             def words_of(i: int) -> str:
                 return met.abstract_words(papers[i])
@@ -141,7 +143,11 @@ class SearchColumns:
             titles=TextColumn.of(titles),
             authors=TextColumn.of(authors),
             keys=TextColumn.of(keys),
-            abstracts=TextColumn(abstracts, len(papers)),
+            abstracts=(
+                TextColumn(abstracts, len(papers))
+                if met is None
+                else _RememberedScans(abstracts, serials, met)
+            ),
             papers=papers,
         )
 
@@ -161,24 +167,62 @@ class FoldedMemo:
     Each snapshot of a loading library is searched with columns of its own,
     and most of its papers are the last snapshot's, the same objects: their
     short fields are folded, and their abstracts' readable words found, once
-    a load (a merged listing is a new paper, folded anew). Kept by identity;
-    it holds the papers, so an identity is not reused while it is kept.
+    a load (a merged listing is a new paper, folded anew); and which of
+    their abstracts hold a term of the query is remembered, so a key on a
+    new snapshot reads only the abstracts of its new papers. Kept by
+    identity, each paper with a serial number; it holds the papers, so an
+    identity is not reused while it is kept.
     """
 
     def __init__(self) -> None:
-        self._short: dict[int, tuple[Paper, str, str, str]] = {}
+        self._short: dict[int, tuple[Paper, int, str, str, str]] = {}
         self._words: dict[int, str] = {}
         self._fold_name = functools.cache(fold)
+        #: Per term, which papers' abstracts were read for it, and held it.
+        self._scans: dict[str, tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]] = {}
 
-    def short_fields(self, paper: Paper) -> tuple[str, str, str]:
-        """The paper's title, authors and keys as searched."""
+    def short_fields(self, paper: Paper) -> tuple[int, str, str, str]:
+        """The paper's serial number, and its title, authors and keys as searched."""
         known = self._short.get(id(paper))
         if known is None or known[0] is not paper:
             title = title_searched(paper)
-            known = (paper, title, authors_searched(paper, self._fold_name), keys_searched(paper))
+            authors = authors_searched(paper, self._fold_name)
+            known = (paper, len(self._short), title, authors, keys_searched(paper))
             self._short[id(paper)] = known
             self._words.pop(id(paper), None)
-        return known[1], known[2], known[3]
+        return known[1], known[2], known[3], known[4]
+
+    def scanned(
+        self, term: str, serials: npt.NDArray[np.intp], read: Callable[[Found], Found]
+    ) -> Found:
+        """Whether the abstract of each paper ``serials`` holds ``term``:
+        remembered for the papers read for it before, and for the others
+        ``read`` (given which of ``serials`` to read). The terms of the
+        last few searches are remembered (two bits a paper each)."""
+        read_before, held = self._scan_of(term)
+        found = np.zeros(serials.size, dtype=bool)
+        known = read_before[serials]
+        found[known] = held[serials[known]]
+        if not known.all():
+            fresh = read(~known)
+            found[~known] = fresh
+            read_before[serials[~known]] = True
+            held[serials[~known]] = fresh
+        return found
+
+    def _scan_of(self, term: str) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+        size = len(self._short)
+        scan = self._scans.pop(term, None)
+        if scan is None or scan[0].size < size:
+            grown = [np.zeros(size, dtype=bool) for _ in range(2)]
+            if scan is not None:
+                for old, new in zip(scan, grown, strict=True):
+                    new[: old.size] = old
+            scan = (grown[0], grown[1])
+        self._scans[term] = scan  # the newest last
+        while len(self._scans) > _SCANS_KEPT:
+            del self._scans[next(iter(self._scans))]
+        return scan
 
     def abstract_words(self, paper: Paper) -> str:
         """The words the paper's abstract's LaTeX reads as, folded (see
@@ -187,6 +231,27 @@ class FoldedMemo:
         if words is None:
             words = self._words[id(paper)] = readable_folded(paper.abstract)
         return words
+
+
+#: Terms whose abstract scans a load's snapshots remember (the query's).
+_SCANS_KEPT = 8
+
+
+class _RememberedScans(TextColumn):
+    """The abstracts of a loading library's snapshot: which of them hold a
+    term is remembered by paper across the load's snapshots (see
+    :class:`FoldedMemo`)."""
+
+    def __init__(self, texts: Texts, serials: npt.NDArray[np.intp], met: FoldedMemo) -> None:
+        super().__init__(texts, int(serials.size))
+        self._serials = serials
+        self._met = met
+
+    def _scanned(self, term: str, positions: Positions) -> Found:
+        def read(which: Found) -> Found:
+            return TextColumn._scanned(self, term, positions[which])
+
+        return self._met.scanned(term, self._serials[positions], read)
 
 
 def title_searched(paper: Paper) -> str:
