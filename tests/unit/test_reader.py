@@ -343,3 +343,25 @@ def test_a_search_of_a_snapshot_replaced_meanwhile_keeps_the_rows(
     rows = reader.compute_rows(ALL, "segmentation")
     index = SearchIndex(last.ordered_papers())
     assert list(rows.positions) == list(index.search("segmentation").positions)
+
+
+def test_a_loading_snapshots_searcher_is_made_before_the_first_key(
+    samples_dir: Path, store: AnnotationStore
+) -> None:
+    """Opening the filter while the library loads makes the snapshot's
+    searcher at once: the first key finds it made."""
+    snapshot = next(
+        progress.builder.snapshot()
+        for progress in load_progressively([samples_dir])
+        if progress.done == 2
+    )
+    reader = Reader(store)
+    reader.set_library(snapshot)
+    reader.prepare_search()
+    prepared = reader.snapshots.searcher(reader.generation)
+    assert prepared is not None
+    assert reader.compute_rows(ALL, "segmentation").positions
+    assert reader.snapshots.searcher(reader.generation) is prepared
+    indexed = reader_for(snapshot, store)
+    indexed.prepare_search()  # loaded: nothing to prepare
+    assert indexed.snapshots.searcher(indexed.generation) is None

@@ -273,6 +273,14 @@ class Reader(Changes):
         texts, corrections = result.texts, result.corrections
         return Rows(result.positions, texts, corrections, len(base), query, None, generation)
 
+    def prepare_search(self) -> None:
+        """Make the searcher of a loading library's snapshot now, before
+        the first key asks for it (a second at 100,000 papers while the
+        workers parse). Pure: run it in a worker."""
+        with self._search_lock:
+            if self._searcher is None:
+                self.snapshots.searcher(self.generation)
+
     def show_rows(self, rows: Rows, keep: bool = True) -> int:
         """Take new rows; returns the cursor's row: with ``keep``, on the same
         paper if it is still listed; else (or if it is gone) the first row."""

@@ -176,6 +176,8 @@ class Actions:
 
     def action_focus_filter(self: ReadingScreen) -> None:
         self.filter_bar.input.focus()
+        if self.loader.loading:  # the snapshot's searcher, made before the first key
+            self.loader.run_in_thread(self.reader.prepare_search, "prepare")
 
     def action_back(self: ReadingScreen) -> None:
         if self.detail.has_focus:
