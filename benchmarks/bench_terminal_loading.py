@@ -12,8 +12,9 @@ what was loaded then. For tuireader, "X of Y" is right when X is what the
 core search finds for the prefix among the Y papers loaded (the load is
 replayed in process to the snapshot of Y papers); for fzf, "X/Y" when X is
 what ``fzf --filter`` finds among the first Y lines. A key whose answer the
-next key overtook is counted as overtaken, not timed. Keys typed after the
-load ended are left out.
+next key overtook is counted as overtaken, not timed; so is a key whose answer
+cannot be told from the screen before it (the same count of the same papers,
+as after a space), as unseen. Keys typed after the load ended are left out.
 
 Needs ``tmux`` and ``fzf``. Run::
 
@@ -91,12 +92,15 @@ def answers(
     captures: list[Capture],
     read: Any,
     right: Any,
-) -> tuple[list[float], int, int]:
+) -> dict[str, Any]:
     """Each key's time to its first right answer on screen; how many keys the
-    next one overtook, and how many came once the load had ended."""
-    times, overtaken, late = [], 0, 0
+    next one overtook, how many came once the load had ended, and how many
+    could not be seen (their answer is the screen as it was: the same count
+    of the same papers, as after a space)."""
+    times, overtaken, late, unseen = [], 0, 0, 0
     for n, (prefix, at) in enumerate(sent):
         until = sent[n + 1][1] if n + 1 < len(sent) else float("inf")
+        before = next((read(s) for w, s in reversed(captures) if w < at and read(s)), None)
         found = None
         for when, shown in captures:
             if when < at:
@@ -105,18 +109,20 @@ def answers(
             if seen is None:
                 continue
             typed, count, loaded, loading = seen
-            if typed == prefix and right(prefix, count, loaded):
-                found = (when, loading)
+            if typed == prefix.rstrip() and right(prefix.rstrip(), count, loaded):
+                found = (when, loading, count, loaded)
                 break
             if when > until:
                 break
-        if found is None:
+        if found is not None and before is not None and before[1:3] == found[2:4]:
+            unseen += 1
+        elif found is None:
             overtaken += 1
         elif not found[1] and _loaded_before(captures, read, at):
             late += 1
         else:
             times.append(found[0] - at)
-    return times, overtaken, late
+    return {"times": times, "overtaken": overtaken, "after_the_load": late, "unseen": unseen}
 
 
 def _loaded_before(captures: list[Capture], read: Any, at: float) -> bool:
@@ -228,8 +234,7 @@ def ours(corpus: Path, home: Path, start: float, spacing: float) -> dict[str, An
     finally:
         tmux("kill-session", "-t", session)
     counts = OurCounts(corpus, home / "cache" / "tuireader" / "parsed", captures)
-    times, overtaken, late = answers(sent, captures, read_ours, counts.right)
-    return {"times": times, "overtaken": overtaken, "after_the_load": late}
+    return answers(sent, captures, read_ours, counts.right)
 
 
 def theirs(lines: Path, seconds: float, start: float, spacing: float) -> dict[str, Any]:
@@ -249,10 +254,7 @@ def theirs(lines: Path, seconds: float, start: float, spacing: float) -> dict[st
         tmux("kill-session", "-t", session)
     every = lines.read_bytes().splitlines(True)
     counts = TheirCounts(every)
-    times, overtaken, late = answers(
-        sent, captures, lambda shown: read_theirs(shown, len(every)), counts.right
-    )
-    return {"times": times, "overtaken": overtaken, "after_the_load": late}
+    return answers(sent, captures, lambda shown: read_theirs(shown, len(every)), counts.right)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -285,6 +287,7 @@ def main(argv: list[str] | None = None) -> int:
             **(summarize_ms(times) if times else {}),
             "overtaken": sum(run["overtaken"] for run in runs),
             "after_the_load": sum(run["after_the_load"] for run in runs),
+            "unseen": sum(run["unseen"] for run in runs),
         }
 
     result = {
