@@ -198,7 +198,7 @@ class FoldedMemo:
         """Whether the abstract of each paper ``serials`` holds ``term``:
         remembered for the papers read for it before, and for the others
         ``read`` (given which of ``serials`` to read). The terms of the
-        last few searches are remembered (two bits a paper each)."""
+        last few searches are remembered (two bytes a paper each)."""
         read_before, held = self._scan_of(term)
         found = np.zeros(serials.size, dtype=bool)
         known = read_before[serials]
