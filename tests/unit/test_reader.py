@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import shutil
 import threading
-import time
 import tomllib
 from datetime import date
 from pathlib import Path
@@ -316,6 +315,21 @@ def test_a_library_still_loading_is_filtered_as_far_as_it_is_loaded(
     assert indexed.snapshots.slowest == 0
 
 
+class ArrivalLock:
+    """A lock that says when a thread comes to wait for it."""
+
+    def __init__(self) -> None:
+        self.held = threading.Lock()
+        self.arrived = threading.Event()
+
+    def __enter__(self) -> None:
+        self.arrived.set()
+        self.held.acquire()
+
+    def __exit__(self, *_: object) -> None:
+        self.held.release()
+
+
 def test_a_search_of_a_snapshot_replaced_meanwhile_keeps_the_rows(
     samples_dir: Path, store: AnnotationStore
 ) -> None:
@@ -329,13 +343,15 @@ def test_a_search_of_a_snapshot_replaced_meanwhile_keeps_the_rows(
     ]
     reader = Reader(store)
     reader.set_library(first)
+    gate = ArrivalLock()
+    reader._search_lock = gate  # type: ignore[assignment]
     results: list[Rows] = []
-    with reader._search_lock:  # a search is running
+    with gate.held:  # a search is running
         waiting = threading.Thread(
             target=lambda: results.append(reader.compute_rows(ALL, "segmentation"))
         )
         waiting.start()
-        time.sleep(0.05)  # it has read its snapshot and waits for the lock
+        assert gate.arrived.wait(5)  # it has read its snapshot and waits for the lock
         reader.set_library(last)
     waiting.join(5)
     assert results[0].generation == reader.generation - 1

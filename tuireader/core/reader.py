@@ -260,15 +260,17 @@ class Reader(Changes):
         with self._search_lock:
             if stale():  # a newer key came while this one waited: its search runs next
                 return as_they_were
-            started = time.monotonic()
-            searcher = self._searcher or self.snapshots.searcher(generation)
+            started, searcher = time.monotonic(), self._searcher
+            of_snapshot = searcher is None  # still loading: no index yet
+            if searcher is None:
+                searcher = self.snapshots.searcher(generation)
             if searcher is None:  # a newer snapshot came meanwhile: its rows follow
                 return as_they_were
             try:
                 result = searcher.search(query, None if scope.kind == "all" else base)
             except QueryError as error:
                 return replace(self.rows, error=error, query=query, generation=generation)
-            if searcher is not self._searcher:
+            if of_snapshot:
                 self.snapshots.searched(time.monotonic() - started)
         texts, corrections = result.texts, result.corrections
         return Rows(result.positions, texts, corrections, len(base), query, None, generation)

@@ -29,7 +29,8 @@ class SnapshotSearch:
         self._kept: tuple[int, Searcher] | None = None
         #: What the load's papers folded to, for the next snapshots.
         self._met: FoldedMemo | None = None
-        #: Seconds the slowest search of a snapshot took, its searcher made.
+        #: Seconds the slowest search of a snapshot of this load took, its
+        #: searcher made.
         self.slowest = 0.0
 
     def show(self, generation: int, papers: Sequence[Paper] | None) -> None:
@@ -37,8 +38,8 @@ class SnapshotSearch:
         has its index now); the last snapshot's searcher is let go of."""
         self._snapshot = None if papers is None else (generation, papers)  # one assignment
         self._kept = None
-        if papers is None:
-            self._met = None
+        if papers is None:  # the load is over: what it learned goes with it
+            self._met, self.slowest = None, 0.0
 
     def searcher(self, generation: int) -> Searcher | None:
         """The searcher of snapshot ``generation``, made at the first ask;
