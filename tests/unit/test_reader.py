@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tuireader.core import locations
+from tuireader.core import locations, snapshot_search
 from tuireader.core.config import Config, SavedSearch
 from tuireader.core.library import Library, load_library, load_progressively, positions_of
 from tuireader.core.reader import Reader, Rows
@@ -359,6 +359,45 @@ def test_a_search_of_a_snapshot_replaced_meanwhile_keeps_the_rows(
     rows = reader.compute_rows(ALL, "segmentation")
     index = SearchIndex(last.ordered_papers())
     assert list(rows.positions) == list(index.search("segmentation").positions)
+
+
+def test_the_loader_makes_each_snapshots_searcher_before_showing_it(
+    samples_dir: Path, store: AnnotationStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the filter was opened during a load, each snapshot's searcher is
+    made in the loader's thread (prepare) before the snapshot is shown: the
+    key after it makes none, and finds what the core search finds; a
+    snapshot the loader did not prepare gets its searcher at the first key."""
+    first, second, last = [
+        progress.builder.snapshot()
+        for progress in load_progressively([samples_dir])
+        if progress.done in (1, 2, progress.total)
+    ]
+    reader = Reader(store)
+    reader.set_library(first)
+    made: list[SearchIndex] = []
+
+    class Counted(SearchIndex):
+        def __init__(self, *arguments: object) -> None:
+            super().__init__(*arguments)  # type: ignore[arg-type]
+            made.append(self)
+
+    monkeypatch.setattr(snapshot_search, "SearchIndex", Counted)
+    reader.snapshots.prepare(second, filtered=True)
+    assert made == []  # nobody searches this load yet: nothing made
+    reader.prepare_search()  # the filter opened
+    reader.snapshots.prepare(second, filtered=True)  # the loader, in its thread
+    assert len(made) == 2
+    reader.set_library(second)
+    rows = reader.compute_rows(ALL, "segmentation")
+    assert len(made) == 2
+    expected = SearchIndex(second.ordered_papers()).search("segmentation").positions
+    assert rows.positions and list(rows.positions) == list(expected)
+    reader.set_library(last)  # not prepared
+    rows = reader.compute_rows(ALL, "segmentation")
+    assert len(made) == 3
+    expected = SearchIndex(last.ordered_papers()).search("segmentation").positions
+    assert list(rows.positions) == list(expected)
 
 
 def test_a_loading_snapshots_searcher_is_made_before_the_first_key(

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from library_file_helpers import keep, reopened
 
 from tuireader.core import search_columns
-from tuireader.core.library import load_library, load_progressively
+from tuireader.core.library import load_library
 from tuireader.core.model import Paper
 from tuireader.core.query import QueryError, Text, conjuncts, parse, positive_texts
 from tuireader.core.search import Searcher, SearchIndex, SearchResult, highlight_spans
@@ -388,67 +388,3 @@ def test_two_threads_indexing_at_once_build_each_index_once(
         thread.join()
     assert index.words_indexed
     assert len(built) == len(index.columns().text_columns)
-
-
-def test_the_snapshots_of_a_load_fold_each_paper_once(samples_dir: Path) -> None:
-    """Columns made with what earlier snapshots folded are the columns made
-    from scratch; a paper met before is not folded again (a merged listing
-    is a new paper)."""
-    snapshots = [
-        progress.builder.snapshot()
-        for progress in load_progressively([samples_dir])
-        if progress.done in (1, progress.total)
-    ]
-    met = search_columns.FoldedMemo()
-    made = []
-    for snapshot in snapshots:
-        papers = snapshot.ordered_papers()
-        columns = search_columns.SearchColumns.of(papers, met)
-        fresh = search_columns.SearchColumns.of(papers)
-        for field, column in columns.text_columns.items():
-            everything = range(len(papers))
-            assert list(column.texts(everything)) == list(
-                fresh.text_columns[field].texts(everything)
-            )
-        made.append((papers, list(columns.titles.texts(range(len(papers))))))
-    (first, first_titles), (last, last_titles) = made
-    kept = {id(paper): title for paper, title in zip(first, first_titles, strict=True)}
-    again = [kept.get(id(paper)) is title for paper, title in zip(last, last_titles, strict=True)]
-    assert any(again)  # the same string: not folded again
-    assert not all(again)  # the papers the first snapshot had not
-
-
-def test_a_new_snapshot_reads_only_the_abstracts_of_its_new_papers(
-    samples_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Which abstracts hold a term is remembered across a load's snapshots:
-    searching a newer snapshot for the same query reads only the abstracts
-    of the papers the last one did not have, and finds what a fresh index
-    finds."""
-    first, last = [
-        progress.builder.snapshot().ordered_papers()
-        for progress in load_progressively([samples_dir])
-        if progress.done in (2, progress.total)
-    ]
-    met = search_columns.FoldedMemo()
-    queries = ("segmentation", "learning", '"deep learning"', "3d pose")
-    for query in queries:
-        Searcher(SearchIndex(search_columns.SearchColumns.of(first, met)), None).search(query)
-    fresh = SearchIndex(last)
-    expected = [fresh.search(query).positions for query in queries]
-    read: list[str] = []
-    real_fold = search_columns.fold
-
-    def counted(text: str) -> str:
-        read.append(text)
-        return real_fold(text)
-
-    monkeypatch.setattr(search_columns, "fold", counted)
-    index = SearchIndex(search_columns.SearchColumns.of(last, met))
-    read.clear()
-    found = [Searcher(index, None).search(query).positions for query in queries]
-    assert found == expected
-    abstracts_read = {text for text in read if text in {paper.abstract for paper in last}}
-    met_before = {id(paper) for paper in first}
-    new_abstracts = {paper.abstract for paper in last if id(paper) not in met_before}
-    assert abstracts_read and abstracts_read <= new_abstracts

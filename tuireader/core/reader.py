@@ -109,7 +109,7 @@ class Reader(Changes):
         self.position = library.positions() if index is None else index.position
         self.index = index
         self._searcher = Searcher(index, self.store) if index else None
-        self.snapshots.show(self.generation, None if index else self.papers)
+        self.snapshots.show(self.generation, None if index else self.papers, self.position)
 
     def paper(self, position: int) -> Paper:
         return self.papers[position]
@@ -277,8 +277,8 @@ class Reader(Changes):
 
     def prepare_search(self) -> None:
         """Make the searcher of a loading library's snapshot now, before
-        the first key asks for it (a second at 100,000 papers while the
-        workers parse). Pure: run it in a worker."""
+        the first key asks for it, and those of the snapshots after it as
+        they come. Pure: run it in a worker."""
         with self._search_lock:
             if self._searcher is None:
                 self.snapshots.searcher(self.generation)

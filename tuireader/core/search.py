@@ -59,6 +59,8 @@ CORRECTION_SPREAD = 4
 
 
 _WORD = re.compile(r"[^\W_]{3,}")
+#: Whether each text at some positions holds a term.
+Contains = Callable[[str, Positions], Found]
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,11 +125,27 @@ class SearchIndex:
     # Text ------------------------------------------------------------------------
 
     def text_weights(self, text: q.Text, candidates: Positions, marks: Marks) -> Weights:
-        """Each candidate's weight for ``text``: that of the first field with it."""
+        """Each candidate's weight for ``text``: that of the first field with
+        it, the user's note last (the papers' own fields' weights may be
+        known from earlier searches: a loading library's snapshots)."""
+        known = self._columns.known
+        if known is None:
+            weights = self._own_weights(text, candidates)
+        else:
+            weights = known.weights(text, candidates, self._own_weights)
+        if text.field in ("any", "note"):
+            undecided = np.flatnonzero(weights == 0)
+            if undecided.size:
+                found = self._in_notes(marks)(text.text, candidates[undecided])
+                weights[undecided[found]] = NOTE_WEIGHT
+        return weights
+
+    def _own_weights(self, text: q.Text, candidates: Positions) -> Weights:
+        """Each candidate's weight for ``text`` in the paper's own fields."""
         term = text.text
         weights = np.zeros(candidates.size, dtype=np.int8)
         undecided = np.arange(candidates.size)
-        for weight, contain in self._fields(text.field, marks):
+        for weight, contain in self._fields(text.field):
             if not undecided.size:
                 break
             found = contain(term, candidates[undecided])
@@ -135,23 +153,18 @@ class SearchIndex:
             undecided = undecided[~found]
         return weights
 
-    def _fields(
-        self, field: q.TextField, marks: Marks
-    ) -> list[tuple[int, Callable[[str, Positions], Found]]]:
+    def _fields(self, field: q.TextField) -> list[tuple[int, Contains]]:
+        """The paper's own fields ``field`` names, with their weights."""
         columns = self._columns
-        title = (TITLE_WEIGHT, columns.titles.containing)
-        authors = (AUTHOR_WEIGHT, columns.authors.containing)
-        abstract = (ABSTRACT_WEIGHT, columns.abstracts.containing)
-        note = (NOTE_WEIGHT, self._in_notes(marks))
-        if field == "title":
-            return [title]
-        if field == "authors":
-            return [authors]
-        if field == "abstract":
-            return [abstract]
-        if field == "note":
-            return [note]
-        return [title, authors, (KEY_WEIGHT, columns.keys.containing), abstract, note]
+        fields: dict[str, tuple[int, Contains]] = {
+            "title": (TITLE_WEIGHT, columns.titles.containing),
+            "authors": (AUTHOR_WEIGHT, columns.authors.containing),
+            "keys": (KEY_WEIGHT, columns.keys.containing),
+            "abstract": (ABSTRACT_WEIGHT, columns.abstracts.containing),
+        }
+        if field == "any":
+            return list(fields.values())
+        return [fields[field]] if field in fields else []  # a note is not the paper's
 
     def _in_notes(self, marks: Marks) -> Callable[[str, Positions], Found]:
         def found(term: str, positions: Positions) -> Found:

@@ -1,21 +1,26 @@
 """Searching a library while it loads: each snapshot of the load (no index
-yet) gets a searcher when the first query comes, kept until the next one.
+yet) gets a searcher, kept until the next one.
 
 A person typing while a cold start parses for half a minute sees the papers
-loaded so far filtered, as fzf filters the lines read so far. A searcher
-folds only the papers no snapshot before had (:class:`FoldedMemo`) and has
-no word index: each search reads every abstract. So the loader spaces its
-snapshots by the slowest such search (:attr:`SnapshotSearch.slowest`), and
-each snapshot's rows land before the next snapshot drops them.
+loaded so far filtered, as fzf filters the lines read so far. Once a query
+was typed (or the filter opened) during a load, the loader makes each new
+snapshot's searcher before showing it (:meth:`SnapshotSearch.prepare`), so
+no key waits for one; and every searcher of the load shares a
+:class:`~tuireader.core.load_memo.LoadMemo`, so it folds and searches only
+the papers no snapshot before had. The loader spaces its snapshots by the
+slowest search of one (:attr:`SnapshotSearch.slowest`), so that each
+snapshot's rows land before the next snapshot drops them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Mapping, Sequence
 
+from tuireader.core.library import Library
+from tuireader.core.load_memo import LoadMemo
 from tuireader.core.model import Paper
 from tuireader.core.search import Searcher, SearchIndex
-from tuireader.core.search_columns import FoldedMemo, SearchColumns
 from tuireader.core.store import AnnotationStore
 
 
@@ -24,36 +29,64 @@ class SnapshotSearch:
 
     def __init__(self, store: AnnotationStore) -> None:
         self._store = store
-        #: (generation, papers) of the snapshot shown, None once indexed.
-        self._snapshot: tuple[int, Sequence[Paper]] | None = None
+        #: (generation, papers, positions) of the snapshot shown, None once indexed.
+        self._snapshot: tuple[int, Sequence[Paper], Mapping[str, int] | None] | None = None
         self._kept: tuple[int, Searcher] | None = None
-        #: What the load's papers folded to, for the next snapshots.
-        self._met: FoldedMemo | None = None
-        #: Seconds the slowest search of a snapshot of this load took, its
-        #: searcher made.
+        #: The searcher the loader made for a snapshot it is about to show.
+        self._prepared: tuple[Sequence[Paper], Searcher] | None = None
+        self._memo = LoadMemo()
+        self._making = threading.Lock()
+        #: Whether this load's snapshots are searched (a query was typed, or
+        #: the filter opened): the loader then prepares each one's searcher.
+        self.wanted = False
+        #: Seconds the slowest search of a snapshot of this load took.
         self.slowest = 0.0
 
-    def show(self, generation: int, papers: Sequence[Paper] | None) -> None:
+    def prepare(self, library: Library, filtered: bool) -> None:
+        """Make the searcher of a snapshot about to be shown, if this load's
+        snapshots are searched; and, if a query ``filtered`` the list, find
+        the words its new abstracts' LaTeX reads as, which searching it will
+        need. Run it in the loader's thread."""
+        if self.wanted:
+            papers = library.ordered_papers()
+            self._prepared = (papers, self._made(papers, library.position))
+            if filtered:
+                self._memo.find_words()
+
+    def show(
+        self,
+        generation: int,
+        papers: Sequence[Paper] | None,
+        position: Mapping[str, int] | None = None,
+    ) -> None:
         """The snapshot ``generation`` is shown (``papers`` None: the library
         has its index now); the last snapshot's searcher is let go of."""
-        self._snapshot = None if papers is None else (generation, papers)  # one assignment
-        self._kept = None
+        prepared, self._prepared = self._prepared, None
         if papers is None:  # the load is over: what it learned goes with it
-            self._met, self.slowest = None, 0.0
+            self._snapshot, self._kept = None, None
+            self._memo, self.wanted, self.slowest = LoadMemo(), False, 0.0
+            return
+        self._snapshot = (generation, papers, position)  # one assignment
+        ready = prepared is not None and prepared[0] is papers
+        self._kept = (generation, prepared[1]) if prepared is not None and ready else None
 
     def searcher(self, generation: int) -> Searcher | None:
-        """The searcher of snapshot ``generation``, made at the first ask;
-        None when that snapshot is not the one shown (any more)."""
+        """The searcher of snapshot ``generation``, made at the first ask
+        unless the loader made it; None when that snapshot is not the one
+        shown (any more)."""
+        self.wanted = True
         snapshot, kept = self._snapshot, self._kept
         if snapshot is None or snapshot[0] != generation:
             return None
         if kept is None or kept[0] != generation:
-            met = self._met or FoldedMemo()
-            columns = SearchColumns.of(snapshot[1], met)
-            kept = (generation, Searcher(SearchIndex(columns), self._store))
+            kept = (generation, self._made(snapshot[1], snapshot[2]))
             if self._snapshot is snapshot:  # not if a newer one came, or the index
-                self._kept, self._met = kept, met
+                self._kept = kept
         return kept[1]
+
+    def _made(self, papers: Sequence[Paper], position: Mapping[str, int] | None) -> Searcher:
+        with self._making:
+            return Searcher(SearchIndex(self._memo.columns(papers, position)), self._store)
 
     def searched(self, seconds: float) -> None:
         """A search of a snapshot took ``seconds``, its searcher made."""

@@ -43,12 +43,9 @@ SNAPSHOT_INTERVAL = 0.5
 #: refresh costs time in proportion to the papers already loaded, and must
 #: never take more than a fifth of the load (at a million papers it would).
 SNAPSHOT_SPACING = 4
-#: While a query filters the loading list, snapshots come at most this
-#: often, and after at least this many times as long as the slowest search
-#: of a snapshot took: each snapshot is searched afresh (every abstract
-#: read: up to a second at 100,000 papers while the workers parse), and a
+#: While a query filters the loading list, snapshots come after at least
+#: this many times as long as the slowest search of a snapshot took: a
 #: newer snapshot drops the rows of the one before.
-FILTERED_SNAPSHOT_INTERVAL = 2.0
 FILTERED_SNAPSHOT_SPACING = 2
 
 
@@ -118,6 +115,9 @@ class Loader:
                     started = monotonic()
                     if progress.done == 1 or started >= next_refresh:
                         library = builder.snapshot() if progress.done else None
+                        if library is not None:
+                            reader = self._screen.reader
+                            reader.snapshots.prepare(library, bool(reader.query.strip()))
                         self.call_from_thread(
                             self._progress, progress.done, progress.total, library
                         )
@@ -139,7 +139,7 @@ class Loader:
         if not reader.query.strip():
             return SNAPSHOT_INTERVAL
         searched = FILTERED_SNAPSHOT_SPACING * reader.snapshots.slowest
-        return max(FILTERED_SNAPSHOT_INTERVAL, searched)
+        return max(SNAPSHOT_INTERVAL, searched)
 
     def _from_library_file(self) -> bool:
         """Show the library file's library, if it fits the digests or only
