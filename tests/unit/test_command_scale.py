@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tuireader.cli.common import LINES_PER_WRITE, collector_paused, load_searchable, write_lines
+from tuireader.cli.common import LINES_PER_WRITE, load_searchable, write_lines
+from tuireader.core.collector import collector_paused
 
 
 @pytest.fixture(autouse=True)

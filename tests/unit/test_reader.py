@@ -383,10 +383,10 @@ def test_the_loader_makes_each_snapshots_searcher_before_showing_it(
             made.append(self)
 
     monkeypatch.setattr(snapshot_search, "SearchIndex", Counted)
-    reader.snapshots.prepare(second, filtered=True)
+    reader.snapshots.prepare(second, "segmentation")
     assert made == []  # nobody searches this load yet: nothing made
     reader.prepare_search()  # the filter opened
-    reader.snapshots.prepare(second, filtered=True)  # the loader, in its thread
+    reader.snapshots.prepare(second, "segmentation")  # the loader, in its thread
     assert len(made) == 2
     reader.set_library(second)
     rows = reader.compute_rows(ALL, "segmentation")

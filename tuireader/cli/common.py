@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
-import gc
 import itertools
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NoReturn, TypeVar
 
 from tuireader.core import library_file, locations
 from tuireader.core.cache import ParseCache
+from tuireader.core.collector import collector_paused
 from tuireader.core.config import load_config
 from tuireader.core.discovery import LibraryError
 from tuireader.core.library import Library, load_library
@@ -97,28 +96,6 @@ def load_searchable(paths: Sequence[str], *, quiet: bool = False) -> Loaded:
         if hidden > 0:
             warn(f"… and {hidden} more")
     return loaded
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off while a command loads, and what
-    it loaded left out of its later passes (frozen), as the app does once
-    it shows a library.
-
-    A library is millions of objects without a cycle among them: each full
-    pass walks all of them again and finds nothing. In a cold ``tuireader
-    list`` that was a quarter of the main process's work. A command is a
-    short process, so what it loaded stays until it exits anyway.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        gc.enable()
 
 
 def _from_library_file(paths: Sequence[str]) -> Loaded | None:

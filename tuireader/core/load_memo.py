@@ -53,6 +53,11 @@ from tuireader.core.text import fold
 #: Text terms whose weights a load remembers (the query's, key by key).
 TERMS_KEPT = 16
 
+#: Papers met, and abstracts whose LaTeX words are found, in one step of
+#: the loader's (a few milliseconds: then a key typed meanwhile goes first).
+_PAPERS_PER_STEP = 1024
+_WORDS_PER_STEP = 256
+
 _ABSTRACT = operator.attrgetter("abstract")
 Serials = npt.NDArray[np.intp]
 #: A paper as a load met it: its serial, searched title, authors and keys,
@@ -81,12 +86,16 @@ class LoadMemo:
         self.weights = RememberedWeights()
 
     def columns(
-        self, papers: Sequence[Paper], position: Mapping[str, int] | None = None
+        self,
+        papers: Sequence[Paper],
+        position: Mapping[str, int] | None = None,
+        give_way: Callable[[], None] = lambda: None,
     ) -> SearchColumns:
         """The search columns of a snapshot's papers (in library order, each
-        at its ``position`` when the snapshot knows them)."""
+        at its ``position`` when the snapshot knows them), calling
+        ``give_way`` every few milliseconds."""
         with self._making:
-            made = self._copied(papers)
+            made = self._copied(papers, give_way)
             self._last = (papers, made)
         titles, authors, keys, serials, ascii_only, latex = made
         return SearchColumns(
@@ -100,7 +109,7 @@ class LoadMemo:
             known=Remembered(self.weights, serials),
         )
 
-    def _copied(self, papers: Sequence[Paper]) -> _Columns:
+    def _copied(self, papers: Sequence[Paper], give_way: Callable[[], None]) -> _Columns:
         """The last snapshot's columns, with the places whose paper is new
         (or another object) made again."""
         size = len(papers)
@@ -108,7 +117,7 @@ class LoadMemo:
             titles, authors, keys = [""] * size, [""] * size, [""] * size
             serials = np.zeros(size, np.intp)
             ascii_only, latex = np.zeros(size, bool), np.zeros(size, bool)
-            changed: Iterable[int] = range(size)
+            changed: Sequence[int] = range(size)
         else:
             last, (*texts, last_serials, last_ascii, last_latex) = self._last
             kept = min(len(last), size)
@@ -118,10 +127,12 @@ class LoadMemo:
             serials = np.concatenate([last_serials[:kept], np.zeros(grown, np.intp)])
             ascii_only = np.concatenate([last_ascii[:kept], np.zeros(grown, bool)])
             latex = np.concatenate([last_latex[:kept], np.zeros(grown, bool)])
-            changed = itertools.chain(np.flatnonzero(~same).tolist(), range(kept, size))
-        for i in changed:
-            met = self._meet(papers[i])
-            serials[i], titles[i], authors[i], keys[i], ascii_only[i], latex[i] = met[1:]
+            changed = [*np.flatnonzero(~same).tolist(), *range(kept, size)]
+        for start in range(0, len(changed), _PAPERS_PER_STEP):
+            give_way()
+            for i in changed[start : start + _PAPERS_PER_STEP]:
+                met = self._meet(papers[i])
+                serials[i], titles[i], authors[i], keys[i], ascii_only[i], latex[i] = met[1:]
         return titles, authors, keys, serials, ascii_only, latex
 
     def _meet(self, paper: Paper) -> _Met:
@@ -150,13 +161,16 @@ class LoadMemo:
             words = self._words[id(paper)] = readable_folded(paper.abstract)
         return words
 
-    def find_words(self) -> None:
+    def find_words(self, give_way: Callable[[], None] = lambda: None) -> None:
         """Find the words of the abstracts met since the last call that may
-        hold LaTeX, before a search needs them (~20 µs each)."""
+        hold LaTeX, before a search needs them (~10-20 µs each), calling
+        ``give_way`` every few milliseconds."""
         with self._making:
             wordless, self._wordless = self._wordless, []
-        for paper in wordless:
-            self.abstract_words(paper)
+        for start in range(0, len(wordless), _WORDS_PER_STEP):
+            give_way()
+            for paper in wordless[start : start + _WORDS_PER_STEP]:
+                self.abstract_words(paper)
 
 
 class LoadingAbstracts(TextColumn):

@@ -14,12 +14,14 @@ snapshot's rows land before the next snapshot drops them.
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from tuireader.core.library import Library
 from tuireader.core.load_memo import LoadMemo
 from tuireader.core.model import Paper
+from tuireader.core.query import QueryError
 from tuireader.core.search import Searcher, SearchIndex
 from tuireader.core.store import AnnotationStore
 
@@ -42,16 +44,25 @@ class SnapshotSearch:
         #: Seconds the slowest search of a snapshot of this load took.
         self.slowest = 0.0
 
-    def prepare(self, library: Library, filtered: bool) -> None:
+    def prepare(
+        self, library: Library, query: str, give_way: Callable[[], None] = lambda: None
+    ) -> None:
         """Make the searcher of a snapshot about to be shown, if this load's
-        snapshots are searched; and, if a query ``filtered`` the list, find
-        the words its new abstracts' LaTeX reads as, which searching it will
-        need. Run it in the loader's thread."""
-        if self.wanted:
-            papers = library.ordered_papers()
-            self._prepared = (papers, self._made(papers, library.position))
-            if filtered:
-                self._memo.find_words()
+        snapshots are searched; and, when ``query`` filters the list, find
+        what searching it for the query needs (the words of its new
+        abstracts' LaTeX, its new papers' weights), so the rows follow the
+        snapshot at once. Run it in the loader's thread, which calls
+        ``give_way`` between its steps."""
+        if not self.wanted:
+            return
+        papers = library.ordered_papers()
+        searcher = self._made(papers, library.position, give_way)
+        if query.strip():
+            self._memo.find_words(give_way)
+            give_way()
+            with contextlib.suppress(QueryError):  # the reader tells the user
+                searcher.search(query)
+        self._prepared = (papers, searcher)
 
     def show(
         self,
@@ -84,9 +95,15 @@ class SnapshotSearch:
                 self._kept = kept
         return kept[1]
 
-    def _made(self, papers: Sequence[Paper], position: Mapping[str, int] | None) -> Searcher:
+    def _made(
+        self,
+        papers: Sequence[Paper],
+        position: Mapping[str, int] | None,
+        give_way: Callable[[], None] = lambda: None,
+    ) -> Searcher:
         with self._making:
-            return Searcher(SearchIndex(self._memo.columns(papers, position)), self._store)
+            columns = self._memo.columns(papers, position, give_way)
+            return Searcher(SearchIndex(columns), self._store)
 
     def searched(self, seconds: float) -> None:
         """A search of a snapshot took ``seconds``, its searcher made."""

@@ -5,6 +5,7 @@ load it again when digests change while the app is open."""
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from time import monotonic
@@ -16,6 +17,7 @@ from textual.worker import get_current_worker
 from tuireader.core import library_file
 from tuireader.core.arrivals import what_arrived
 from tuireader.core.cache import ParseCache
+from tuireader.core.collector import collector_paused
 from tuireader.core.discovery import LibraryError
 from tuireader.core.library import (
     Library,
@@ -47,6 +49,10 @@ SNAPSHOT_SPACING = 4
 #: this many times as long as the slowest search of a snapshot took: a
 #: newer snapshot drops the rows of the one before.
 FILTERED_SNAPSHOT_SPACING = 2
+#: After a key, the loader's thread waits between its steps until the key's
+#: rows are shown, for this long at most: the search and the paint come
+#: first at the one GIL of the process.
+GIVE_WAY = 0.1
 
 
 class Loader:
@@ -71,6 +77,10 @@ class Loader:
             parse.folder.parent / "library" if isinstance(parse, ParseCache) else None
         )
         self.background = Background(screen, self)
+        #: Set unless a key's rows are on their way; until when to wait for them.
+        self._answered = threading.Event()
+        self._answered.set()
+        self._give_way_until = 0.0
         self._told_no_room = False
         store = screen.reader.store
         self._watcher = Watcher(self, paths, [store.path, store.journal.path]) if watch else None
@@ -83,6 +93,22 @@ class Loader:
     def stop(self) -> None:
         if self._watcher:
             self._watcher.stop()
+
+    def answering(self) -> None:
+        """A key was typed: its rows come first (on the UI thread)."""
+        self._give_way_until = monotonic() + GIVE_WAY
+        self._answered.clear()
+
+    def answered(self) -> None:
+        """The key's rows are shown (on the UI thread)."""
+        self._answered.set()
+
+    def _give_way(self) -> None:
+        """Wait while a key is answered, :data:`GIVE_WAY` after it at most
+        (in the loader's thread)."""
+        remaining = self._give_way_until - monotonic()
+        if remaining > 0:
+            self._answered.wait(remaining)
 
     def run_in_thread(self, work: Callable[[], object], group: str) -> None:
         """Run ``work`` in a worker thread; a newer one of its group replaces it."""
@@ -98,7 +124,12 @@ class Loader:
         self._screen.app.call_from_thread(callback, *arguments)
 
     def _load(self) -> None:
-        """Parse in a thread; show papers as files finish, then index them."""
+        """Parse in a thread; show papers as files finish, then index them
+        (the garbage collector paused: see :mod:`tuireader.core.collector`)."""
+        with collector_paused():
+            self._load_library()
+
+    def _load_library(self) -> None:
         worker = get_current_worker()
         try:
             if self._from_library_file():
@@ -111,18 +142,19 @@ class Loader:
                 for progress in loading:
                     if worker.is_cancelled:
                         return
+                    self._give_way()
                     builder = progress.builder
                     started = monotonic()
                     if progress.done == 1 or started >= next_refresh:
                         library = builder.snapshot() if progress.done else None
-                        if library is not None:
-                            reader = self._screen.reader
-                            reader.snapshots.prepare(library, bool(reader.query.strip()))
+                        # Its searcher costs what its new papers do (they
+                        # would be searched anyway): not part of its cost.
+                        prepared = self._prepare(library)
                         self.call_from_thread(
                             self._progress, progress.done, progress.total, library
                         )
                         finished = monotonic()
-                        spacing = SNAPSHOT_SPACING * (finished - started)
+                        spacing = SNAPSHOT_SPACING * (finished - started - prepared)
                         next_refresh = finished + max(self._snapshot_interval(), spacing)
             builder = builder or LibraryBuilder()
             library = builder.snapshot()
@@ -132,6 +164,14 @@ class Loader:
             return
         if not worker.is_cancelled:
             self.call_from_thread(self._loaded, library, index, builder.files)
+
+    def _prepare(self, library: Library | None) -> float:
+        """Make the searcher of a snapshot about to be shown, if the list is
+        filtered during this load; the seconds it took."""
+        started, reader = monotonic(), self._screen.reader
+        if library is not None:
+            reader.snapshots.prepare(library, reader.query, self._give_way)
+        return monotonic() - started
 
     def _snapshot_interval(self) -> float:
         """Seconds between snapshots of the load, as the list is filtered or not."""
@@ -248,6 +288,10 @@ class Loader:
         self.run_in_thread(self._reload, "reload")
 
     def _reload(self) -> None:
+        with collector_paused():  # a new day at a million papers takes seconds
+            self._reload_library()
+
+    def _reload_library(self) -> None:
         worker = get_current_worker()
         before = self._screen.reader.library
         try:
