@@ -98,6 +98,7 @@ def answers(
     could not be seen (their answer is the screen as it was: the same count
     of the same papers, as after a space)."""
     times, overtaken, late, unseen = [], 0, 0, 0
+    keys: list[tuple[str, str]] = []  # each key's prefix and what became of it
     for n, (prefix, at) in enumerate(sent):
         until = sent[n + 1][1] if n + 1 < len(sent) else float("inf")
         before = next((read(s) for w, s in reversed(captures) if w < at and read(s)), None)
@@ -114,15 +115,28 @@ def answers(
                 break
             if when > until:
                 break
+        shown_before = before is not None and before[0] == prefix.rstrip()
+        if found is None and shown_before and right(prefix.rstrip(), *before[1:3]):
+            found = (at, *before[3:4], *before[1:3])  # a space: the screen stays as it was
         if found is not None and before is not None and before[1:3] == found[2:4]:
             unseen += 1
+            keys.append((prefix, "unseen"))
         elif found is None:
             overtaken += 1
+            keys.append((prefix, "overtaken"))
         elif not found[1] and _loaded_before(captures, read, at):
             late += 1
+            keys.append((prefix, "after the load"))
         else:
             times.append(found[0] - at)
-    return {"times": times, "overtaken": overtaken, "after_the_load": late, "unseen": unseen}
+            keys.append((prefix, f"{(found[0] - at) * 1000:.0f} ms of {found[3]:,}"))
+    return {
+        "times": times,
+        "overtaken": overtaken,
+        "after_the_load": late,
+        "unseen": unseen,
+        "keys": keys,
+    }
 
 
 def _loaded_before(captures: list[Capture], read: Any, at: float) -> bool:
@@ -292,6 +306,7 @@ def main(argv: list[str] | None = None) -> int:
 
     result = {
         "corpus": corpus_summary.get("papers", str(corpus)),
+        "tuireader_keys": [dict(run["keys"]) for run in our_runs],
         "query": QUERY,
         "start_s": args.start,
         "spacing_s": args.spacing,

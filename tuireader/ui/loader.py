@@ -100,7 +100,7 @@ class Loader:
         self._answered.clear()
 
     def answered(self) -> None:
-        """The key's rows are shown (on the UI thread)."""
+        """The key's rows are painted (on the UI thread)."""
         self._answered.set()
 
     def _give_way(self) -> None:

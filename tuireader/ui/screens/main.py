@@ -184,7 +184,7 @@ class MainScreen(Actions, Screen[None]):
         ):
             return  # a newer scope, query or library is on its way
         self.paint_hold.end()  # the rows (or the error) are painted with the key
-        self.loader.answered()
+        self.call_after_refresh(self.loader.answered)  # the loader waits for the paint too
         if rows.error is not None:  # the list keeps its last good rows meanwhile
             self.filter_bar.set_status(f"✗ {rows.error.message}", "error")
             return
