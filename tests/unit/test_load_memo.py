@@ -13,13 +13,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tuireader.core import load_memo
+from tuireader.core import library_file, load_memo
 from tuireader.core.library import Library, load_progressively
 from tuireader.core.load_memo import LoadingAbstracts, LoadMemo
 from tuireader.core.model import Paper
 from tuireader.core.query import QueryError
 from tuireader.core.search import Searcher, SearchIndex
 from tuireader.core.search_columns import SearchColumns, searched
+from tuireader.core.snapshot_search import SnapshotSearch
+from tuireader.core.store import AnnotationStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
@@ -186,3 +188,34 @@ def test_an_abstract_scanned_lowercased_is_found_as_searched(
     positions = np.arange(len(papers))
     expected = [term in searched(paper.abstract) for paper in papers]
     assert column.containing(term, positions).tolist() == expected
+
+
+#: The files a library file was written from, as its key says (one made up).
+KEY = (("digests.md", 1, 0),)
+
+
+def test_the_index_a_searched_load_ends_with_is_a_fresh_one_and_keeps(
+    snapshots: list[Library], tmp_path: Path
+) -> None:
+    """The whole library's index, made as the snapshots' were when the load
+    was searched, finds what a fresh index finds, before and after its word
+    index; and its library file opens to the same searches."""
+    search = SnapshotSearch(AnnotationStore())
+    assert search.index_of(snapshots[-1], "").columns().known is None  # never searched
+    search.searcher(0)  # a key during the load
+    library = snapshots[-1]
+    index = search.index_of(library, "diffusion segm")
+    assert index.columns().known is not None
+    fresh = SearchIndex(library.ordered_papers())
+    queries = [query[:k] for query in QUERIES for k in (3, len(query))]
+    expected = [found(fresh, query) for query in queries]
+    assert [found(Searcher(index), query) for query in queries] == expected
+    index.index_words()
+    assert index.words_indexed
+    assert [found(Searcher(index), query) for query in queries] == expected
+    target = tmp_path / "library"
+    assert library_file.write(target, KEY, library, index)
+    reader = library_file.LibraryReader.open(target)
+    assert reader is not None
+    kept = SearchIndex(reader.read().columns)
+    assert [found(kept, query) for query in queries] == expected

@@ -64,6 +64,19 @@ class SnapshotSearch:
                 searcher.search(query)
         self._prepared = (papers, searcher)
 
+    def index_of(
+        self, library: Library, query: str, give_way: Callable[[], None] = lambda: None
+    ) -> SearchIndex:
+        """The index of the library a load ends with: when the load was
+        searched, made as its snapshots were (and prepared for ``query``),
+        so the rows of a query typed meanwhile follow at once, not after
+        the whole library is searched afresh. Run it in the loader's thread."""
+        if not self.wanted:
+            return SearchIndex(library.ordered_papers())
+        self.prepare(library, query, give_way)
+        assert self._prepared is not None
+        return self._prepared[1].index
+
     def show(
         self,
         generation: int,

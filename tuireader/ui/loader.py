@@ -158,7 +158,8 @@ class Loader:
                         next_refresh = finished + max(self._snapshot_interval(), spacing)
             builder = builder or LibraryBuilder()
             library = builder.snapshot()
-            index = SearchIndex(library.ordered_papers())
+            reader = self._screen.reader
+            index = reader.snapshots.index_of(library, reader.query, self._give_way)
         except LibraryError as error:
             self.call_from_thread(self._failed, str(error))
             return
