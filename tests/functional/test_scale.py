@@ -8,11 +8,13 @@ to take a while must not freeze the UI: keys work while it is still loading.
 from __future__ import annotations
 
 import asyncio
+import gc
 import re
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from time import monotonic
+from typing import Any
 
 import pytest
 from app_helpers import SAMPLES, loaded, make_app, settle, shown_ids, status_text, workers_done
@@ -21,9 +23,10 @@ from textual.app import App
 from textual.worker import Worker, WorkerState
 
 from tuireader.core.formats import parse_file
-from tuireader.core.library import load_library
+from tuireader.core.library import LibraryBuilder, load_library
 from tuireader.core.scope import Scope
 from tuireader.core.search import SearchIndex
+from tuireader.core.snapshot_search import SnapshotSearch
 from tuireader.ui.screens.help import HelpScreen
 from tuireader.ui.screens.main import MainScreen
 
@@ -177,10 +180,30 @@ async def test_keys_work_while_a_large_library_is_loading(tmp_path: Path) -> Non
         assert status_text(screen) == f"{total:,} papers"
 
 
-async def test_a_query_typed_while_loading_filters_what_is_loaded_so_far(tmp_path: Path) -> None:
+async def test_a_query_typed_while_loading_filters_what_is_loaded_so_far(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The snapshots of a load are searched as they come (fzf filters the
-    lines read so far alike); the whole library once it is loaded."""
+    lines read so far alike); the whole library once it is loaded, with the
+    index the load's searches built. The garbage collector is off during the
+    load (its passes over a loading library held the GIL from the keys)."""
     write_many_digests(tmp_path / "many", COPIES)
+    collecting: list[bool] = []
+    add = LibraryBuilder.add
+
+    def added(builder: LibraryBuilder, *arguments: Any) -> None:
+        collecting.append(gc.isenabled())
+        add(builder, *arguments)
+
+    monkeypatch.setattr(LibraryBuilder, "add", added)
+    ended_with: list[SearchIndex] = []
+    index_of = SnapshotSearch.index_of
+
+    def final(search: SnapshotSearch, *arguments: Any) -> SearchIndex:
+        ended_with.append(index_of(search, *arguments))
+        return ended_with[-1]
+
+    monkeypatch.setattr(SnapshotSearch, "index_of", final)
     app = make_app(tmp_path / "many")
     query = "segmentation"
     async with app.run_test(size=(120, 40)) as pilot:
@@ -212,3 +235,7 @@ async def test_a_query_typed_while_loading_filters_what_is_loaded_so_far(tmp_pat
         assert load.state == WorkerState.SUCCESS and reader.index is not None
         whole = SearchIndex(reader.papers).search(query).positions
         assert list(reader.rows.positions) == list(whole) and len(whole) > len(expected)
+    # The index the load ended with was made as its snapshots' were.
+    assert [index.columns().known is not None for index in ended_with] == [True]
+    assert collecting and not any(collecting)
+    assert gc.isenabled()

@@ -5,7 +5,6 @@ load it again when digests change while the app is open."""
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from time import monotonic
@@ -31,6 +30,7 @@ from tuireader.core.parallel import parse_in_order, worker_count
 from tuireader.core.reader import plural
 from tuireader.core.search import SearchIndex
 from tuireader.ui.background import Background
+from tuireader.ui.key_priority import KeyPriority
 from tuireader.ui.notify import say
 from tuireader.ui.watch import Watcher
 
@@ -49,10 +49,6 @@ SNAPSHOT_SPACING = 4
 #: this many times as long as the slowest search of a snapshot took: a
 #: newer snapshot drops the rows of the one before.
 FILTERED_SNAPSHOT_SPACING = 2
-#: After a key, the loader's thread waits between its steps until the key's
-#: rows are shown, for this long at most: the search and the paint come
-#: first at the one GIL of the process.
-GIVE_WAY = 0.1
 
 
 class Loader:
@@ -77,10 +73,8 @@ class Loader:
             parse.folder.parent / "library" if isinstance(parse, ParseCache) else None
         )
         self.background = Background(screen, self)
-        #: Set unless a key's rows are on their way; until when to wait for them.
-        self._answered = threading.Event()
-        self._answered.set()
-        self._give_way_until = 0.0
+        #: The loader's thread gives way to a key being answered.
+        self.keys = KeyPriority()
         self._told_no_room = False
         store = screen.reader.store
         self._watcher = Watcher(self, paths, [store.path, store.journal.path]) if watch else None
@@ -93,22 +87,6 @@ class Loader:
     def stop(self) -> None:
         if self._watcher:
             self._watcher.stop()
-
-    def answering(self) -> None:
-        """A key was typed: its rows come first (on the UI thread)."""
-        self._give_way_until = monotonic() + GIVE_WAY
-        self._answered.clear()
-
-    def answered(self) -> None:
-        """The key's rows are painted (on the UI thread)."""
-        self._answered.set()
-
-    def _give_way(self) -> None:
-        """Wait while a key is answered, :data:`GIVE_WAY` after it at most
-        (in the loader's thread)."""
-        remaining = self._give_way_until - monotonic()
-        if remaining > 0:
-            self._answered.wait(remaining)
 
     def run_in_thread(self, work: Callable[[], object], group: str) -> None:
         """Run ``work`` in a worker thread; a newer one of its group replaces it."""
@@ -142,7 +120,7 @@ class Loader:
                 for progress in loading:
                     if worker.is_cancelled:
                         return
-                    self._give_way()
+                    self.keys.give_way()
                     builder = progress.builder
                     started = monotonic()
                     if progress.done == 1 or started >= next_refresh:
@@ -159,7 +137,7 @@ class Loader:
             builder = builder or LibraryBuilder()
             library = builder.snapshot()
             reader = self._screen.reader
-            index = reader.snapshots.index_of(library, reader.query, self._give_way)
+            index = reader.snapshots.index_of(library, reader.query, self.keys.give_way)
         except LibraryError as error:
             self.call_from_thread(self._failed, str(error))
             return
@@ -171,7 +149,7 @@ class Loader:
         filtered during this load; the seconds it took."""
         started, reader = monotonic(), self._screen.reader
         if library is not None:
-            reader.snapshots.prepare(library, reader.query, self._give_way)
+            reader.snapshots.prepare(library, reader.query, self.keys.give_way)
         return monotonic() - started
 
     def _snapshot_interval(self) -> float:
