@@ -18,7 +18,7 @@ os.environ.setdefault("TEXTUAL_FPS", str(FRAMES_PER_SECOND))
 #: time, and the UI thread waits up to this long for the GIL every time it
 #: comes back from its event loop's select (5 ms by default, many times a
 #: key). At 1 ms, keys typed during a load were answered in a real terminal
-#: in 40 ms median instead of 47 (eight runs of three starts at 100,000
-#: papers, alternating).
+#: in 38.6-40.8 ms median (four runs of three starts at 100,000 papers)
+#: against 39.5-53.8 at 5 ms (five runs, 47 the middle one).
 SWITCH_INTERVAL = 0.001
 sys.setswitchinterval(SWITCH_INTERVAL)
