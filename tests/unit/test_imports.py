@@ -124,20 +124,3 @@ def test_the_app_paints_at_up_to_240_frames_a_second_unless_the_user_chose() -> 
             env=environment,
         )
         assert float(result.stdout) == pytest.approx(1 / frames)
-
-
-def test_the_app_hands_the_gil_over_every_millisecond() -> None:
-    """The UI thread waits for the GIL at most this long while the loader's
-    thread runs Python; the commands keep Python's default."""
-    probe = "import sys, tuireader.{}; print(sys.getswitchinterval())"
-    intervals = {}
-    for module in ("ui.app", "cli.entry"):
-        result = subprocess.run(
-            [sys.executable, "-c", probe.format(module)],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=True,
-        )
-        intervals[module] = float(result.stdout)
-    assert intervals == {"ui.app": pytest.approx(0.001), "cli.entry": pytest.approx(0.005)}

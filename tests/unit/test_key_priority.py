@@ -3,9 +3,12 @@ and never longer than a bound (a key whose rows never come)."""
 
 from __future__ import annotations
 
+import sys
 import threading
 
-from tuireader.ui.key_priority import KeyPriority
+import pytest
+
+from tuireader.ui.key_priority import LOADING_SWITCH_INTERVAL, KeyPriority, gil_handed_over_often
 
 
 def given_way_in_a_thread(keys: KeyPriority) -> threading.Event:
@@ -33,3 +36,24 @@ def test_a_key_whose_rows_never_come_holds_the_loader_a_moment_only() -> None:
     keys = KeyPriority()
     keys.key_typed()
     assert given_way_in_a_thread(keys).wait(5)  # LONGEST (0.1 s) is the bound
+
+
+def test_the_gil_is_handed_over_often_while_loading_and_as_before_after() -> None:
+    before = sys.getswitchinterval()
+    with pytest.raises(RuntimeError), gil_handed_over_often():
+        assert sys.getswitchinterval() == pytest.approx(LOADING_SWITCH_INTERVAL)
+        raise RuntimeError("the load broke")
+    assert sys.getswitchinterval() == before != pytest.approx(LOADING_SWITCH_INTERVAL)
+
+
+def test_a_reload_inside_a_load_leaves_the_interval_as_it_was() -> None:
+    """Threads overlap (the first load starts the reload): the interval
+    comes back when the last of them is done."""
+    before = sys.getswitchinterval()
+    load, reload = gil_handed_over_often(), gil_handed_over_often()
+    load.__enter__()
+    reload.__enter__()
+    load.__exit__(None, None, None)
+    assert sys.getswitchinterval() == pytest.approx(LOADING_SWITCH_INTERVAL)
+    reload.__exit__(None, None, None)
+    assert sys.getswitchinterval() == before

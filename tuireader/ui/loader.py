@@ -30,7 +30,7 @@ from tuireader.core.parallel import parse_in_order, worker_count
 from tuireader.core.reader import plural
 from tuireader.core.search import SearchIndex
 from tuireader.ui.background import Background
-from tuireader.ui.key_priority import KeyPriority
+from tuireader.ui.key_priority import KeyPriority, gil_handed_over_often
 from tuireader.ui.notify import say
 from tuireader.ui.watch import Watcher
 
@@ -104,7 +104,7 @@ class Loader:
     def _load(self) -> None:
         """Parse in a thread; show papers as files finish, then index them
         (the garbage collector paused: see :mod:`tuireader.core.collector`)."""
-        with collector_paused():
+        with collector_paused(), gil_handed_over_often():
             self._load_library()
 
     def _load_library(self) -> None:
@@ -267,7 +267,8 @@ class Loader:
         self.run_in_thread(self._reload, "reload")
 
     def _reload(self) -> None:
-        with collector_paused():  # a new day at a million papers takes seconds
+        # A new day at a million papers takes seconds.
+        with collector_paused(), gil_handed_over_often():
             self._reload_library()
 
     def _reload_library(self) -> None:
