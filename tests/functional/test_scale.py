@@ -27,6 +27,7 @@ from tuireader.core.library import LibraryBuilder, load_library
 from tuireader.core.scope import Scope
 from tuireader.core.search import SearchIndex
 from tuireader.core.snapshot_search import SnapshotSearch
+from tuireader.ui.key_priority import KeyPriority
 from tuireader.ui.screens.help import HelpScreen
 from tuireader.ui.screens.main import MainScreen
 
@@ -204,6 +205,14 @@ async def test_a_query_typed_while_loading_filters_what_is_loaded_so_far(
         return ended_with[-1]
 
     monkeypatch.setattr(SnapshotSearch, "index_of", final)
+    painted: list[bool] = []  # a key typed while loading: the loader gives way until
+    key_painted = KeyPriority.key_painted
+
+    def painted_after_waiting(keys: KeyPriority) -> None:
+        painted.append(keys.waiting)
+        key_painted(keys)
+
+    monkeypatch.setattr(KeyPriority, "key_painted", painted_after_waiting)
     app = make_app(tmp_path / "many")
     query = "segmentation"
     async with app.run_test(size=(120, 40)) as pilot:
@@ -238,4 +247,5 @@ async def test_a_query_typed_while_loading_filters_what_is_loaded_so_far(
     # The index the load ended with was made as its snapshots' were.
     assert [index.columns().known is not None for index in ended_with] == [True]
     assert collecting and not any(collecting)
+    assert painted and all(painted) and not screen.loader.keys.waiting
     assert gc.isenabled()

@@ -60,6 +60,11 @@ class KeyPriority:
         self._painted.set()
         self._until = 0.0
 
+    @property
+    def waiting(self) -> bool:
+        """Whether a key typed is waiting for its rows to be painted."""
+        return not self._painted.is_set()
+
     def key_typed(self) -> None:
         """A key was typed (on the UI thread)."""
         self._until = monotonic() + LONGEST

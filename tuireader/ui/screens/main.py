@@ -184,7 +184,8 @@ class MainScreen(Actions, Screen[None]):
         ):
             return  # a newer scope, query or library is on its way
         self.paint_hold.end()  # the rows (or the error) are painted with the key
-        self.call_after_refresh(self.loader.keys.key_painted)  # the loader waits for it
+        if self.loader.keys.waiting:  # the loader waits for them to be painted
+            self.call_after_refresh(self.loader.keys.key_painted)
         if rows.error is not None:  # the list keeps its last good rows meanwhile
             self.filter_bar.set_status(f"✗ {rows.error.message}", "error")
             return
@@ -254,7 +255,8 @@ class MainScreen(Actions, Screen[None]):
         """The query changed: search at once, and paint the key with its rows.
         A new query puts the best match first; clearing it keeps the paper found."""
         self.paint_hold.begin()
-        self.loader.keys.key_typed()
+        if self.loader.loading:
+            self.loader.keys.key_typed()
         self.refresh_rows(keep=not query.strip())
 
     @on(FilterBar.Submitted)
