@@ -205,7 +205,7 @@ async def test_a_query_typed_while_loading_filters_what_is_loaded_so_far(
         return ended_with[-1]
 
     monkeypatch.setattr(SnapshotSearch, "index_of", final)
-    painted: list[bool] = []  # a key typed while loading: the loader gives way until
+    painted: list[bool] = []  # a key typed while loading: the loader waited until painted
     key_painted = KeyPriority.key_painted
 
     def painted_after_waiting(keys: KeyPriority) -> None:

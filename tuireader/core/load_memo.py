@@ -28,8 +28,6 @@ import itertools
 import operator
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from itertools import repeat
-from operator import contains
 
 import numpy as np
 import numpy.typing as npt
@@ -43,6 +41,7 @@ from tuireader.core.search_columns import (
     TextColumn,
     Weigh,
     authors_searched,
+    holding,
     keys_searched,
     readable_folded,
     title_searched,
@@ -136,8 +135,8 @@ class LoadMemo:
         return titles, authors, keys, serials, ascii_only, latex
 
     def _meet(self, paper: Paper) -> _Met:
-        met = self._met.get(id(paper))
-        if met is None or met[0] is not paper:
+        met = self._met.get(id(paper))  # the memo holds its papers: ids are not reused
+        if met is None:
             abstract = paper.abstract
             met = (
                 paper,
@@ -149,7 +148,6 @@ class LoadMemo:
                 has_latex(abstract),  # without, it reads as written: no words
             )
             self._met[id(paper)] = met
-            self._words.pop(id(paper), None)
             if met[6]:
                 self._wordless.append(paper)
         return met
@@ -197,21 +195,21 @@ class LoadingAbstracts(TextColumn):
     def _scanned(self, term: str, positions: Positions) -> Found:
         """The abstract as searched holds ``term``: its source folded (an
         ASCII one lowercased, in C) or, where not, the words its LaTeX reads as."""
-        papers = self._papers
         ascii_only = self._ascii[positions]
         found = np.zeros(positions.size, bool)
-        at = positions[ascii_only].tolist()
-        lowered = map(str.lower, map(_ABSTRACT, map(papers.__getitem__, at)))
-        found[ascii_only] = np.fromiter(map(contains, lowered, repeat(term)), bool, len(at))
+        at = positions[ascii_only]
+        found[ascii_only] = holding(map(str.lower, self._abstracts(at)), term, at.size)
         if not ascii_only.all():
-            others = positions[~ascii_only].tolist()
-            folded = map(fold, map(_ABSTRACT, map(papers.__getitem__, others)))
-            found[~ascii_only] = np.fromiter(map(contains, folded, repeat(term)), bool, len(others))
+            others = positions[~ascii_only]
+            found[~ascii_only] = holding(map(fold, self._abstracts(others)), term, others.size)
         rest = np.flatnonzero(~found & self._latex[positions])
         if rest.size:
-            words = map(self._words_of, map(papers.__getitem__, positions[rest].tolist()))
-            found[rest] = np.fromiter(map(contains, words, repeat(term)), bool, rest.size)
+            words = map(self._words_of, map(self._papers.__getitem__, positions[rest].tolist()))
+            found[rest] = holding(words, term, rest.size)
         return found
+
+    def _abstracts(self, positions: Positions) -> Iterable[str]:
+        return map(_ABSTRACT, map(self._papers.__getitem__, positions.tolist()))
 
 
 class Remembered:

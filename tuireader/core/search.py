@@ -136,7 +136,7 @@ class SearchIndex:
         if text.field in ("any", "note"):
             undecided = np.flatnonzero(weights == 0)
             if undecided.size:
-                found = self._in_notes(marks)(text.text, candidates[undecided])
+                found = self._in_notes(marks, text.text, candidates[undecided])
                 weights[undecided[found]] = NOTE_WEIGHT
         return weights
 
@@ -166,15 +166,13 @@ class SearchIndex:
             return list(fields.values())
         return [fields[field]] if field in fields else []  # a note is not the paper's
 
-    def _in_notes(self, marks: Marks) -> Callable[[str, Positions], Found]:
-        def found(term: str, positions: Positions) -> Found:
-            noted = self.masks.of_marks("noted", marks, marks.noted_ids)[positions]
-            result = np.zeros(positions.size, dtype=bool)
-            for i in np.flatnonzero(noted).tolist():
-                result[i] = term in fold(marks.note_of(self.ids[positions[i]]) or "")
-            return result
-
-        return found
+    def _in_notes(self, marks: Marks, term: str, positions: Positions) -> Found:
+        """Whether the user's note on each paper at ``positions`` holds ``term``."""
+        noted = self.masks.of_marks("noted", marks, marks.noted_ids)[positions]
+        result = np.zeros(positions.size, dtype=bool)
+        for i in np.flatnonzero(noted).tolist():
+            result[i] = term in fold(marks.note_of(self.ids[positions[i]]) or "")
+        return result
 
     # Ranking ---------------------------------------------------------------------
 

@@ -75,8 +75,7 @@ class TextColumn:
         return found
 
     def _scanned(self, term: str, positions: Positions) -> Found:
-        texts = self._texts(positions.tolist())
-        return np.fromiter(map(contains, texts, repeat(term)), dtype=bool, count=positions.size)
+        return holding(self._texts(positions.tolist()), term, positions.size)
 
     def index_words(self, cancelled: Callable[[], bool] = lambda: False) -> None:
         """Build the word index (unless there is one; a second thread asking
@@ -96,6 +95,11 @@ class TextColumn:
         if self.words is not None:
             return [self.words.vocabulary()]
         return self._texts(range(self._size))
+
+
+def holding(texts: Iterable[str], term: str, count: int) -> Found:
+    """Whether each of ``count`` texts holds ``term`` (the loop in C)."""
+    return np.fromiter(map(contains, texts, repeat(term)), dtype=bool, count=count)
 
 
 @dataclass(frozen=True)

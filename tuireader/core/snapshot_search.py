@@ -15,7 +15,6 @@ snapshot's rows land before the next snapshot drops them.
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections.abc import Callable, Mapping, Sequence
 
 from tuireader.core.library import Library
@@ -37,7 +36,6 @@ class SnapshotSearch:
         #: The searcher the loader made for a snapshot it is about to show.
         self._prepared: tuple[Sequence[Paper], Searcher] | None = None
         self._memo = LoadMemo()
-        self._making = threading.Lock()
         #: Whether this load's snapshots are searched (a query was typed, or
         #: the filter opened): the loader then prepares each one's searcher.
         self.wanted = False
@@ -46,15 +44,15 @@ class SnapshotSearch:
 
     def prepare(
         self, library: Library, query: str, give_way: Callable[[], None] = lambda: None
-    ) -> None:
+    ) -> Searcher | None:
         """Make the searcher of a snapshot about to be shown, if this load's
         snapshots are searched; and, when ``query`` filters the list, find
         what searching it for the query needs (the words of its new
         abstracts' LaTeX, its new papers' weights), so the rows follow the
         snapshot at once. Run it in the loader's thread, which calls
-        ``give_way`` between its steps."""
+        ``give_way`` between its steps. Returns the searcher (None: not wanted)."""
         if not self.wanted:
-            return
+            return None
         papers = library.ordered_papers()
         searcher = self._made(papers, library.position, give_way)
         if query.strip():
@@ -63,6 +61,7 @@ class SnapshotSearch:
             with contextlib.suppress(QueryError):  # the reader tells the user
                 searcher.search(query)
         self._prepared = (papers, searcher)
+        return searcher
 
     def index_of(
         self, library: Library, query: str, give_way: Callable[[], None] = lambda: None
@@ -71,11 +70,8 @@ class SnapshotSearch:
         searched, made as its snapshots were (and prepared for ``query``),
         so the rows of a query typed meanwhile follow at once, not after
         the whole library is searched afresh. Run it in the loader's thread."""
-        if not self.wanted:
-            return SearchIndex(library.ordered_papers())
-        self.prepare(library, query, give_way)
-        assert self._prepared is not None
-        return self._prepared[1].index
+        searcher = self.prepare(library, query, give_way)
+        return SearchIndex(library.ordered_papers()) if searcher is None else searcher.index
 
     def show(
         self,
@@ -114,9 +110,8 @@ class SnapshotSearch:
         position: Mapping[str, int] | None,
         give_way: Callable[[], None] = lambda: None,
     ) -> Searcher:
-        with self._making:
-            columns = self._memo.columns(papers, position, give_way)
-            return Searcher(SearchIndex(columns), self._store)
+        columns = self._memo.columns(papers, position, give_way)
+        return Searcher(SearchIndex(columns), self._store)
 
     def searched(self, seconds: float) -> None:
         """A search of a snapshot took ``seconds``, its searcher made."""
