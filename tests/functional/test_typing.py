@@ -4,7 +4,7 @@ moment later)."""
 
 from __future__ import annotations
 
-from app_helpers import loaded, make_app, settle, shown_ids, status_text
+from app_helpers import detail_text, loaded, make_app, settle, shown_ids, status_text
 
 from tuireader.ui.paint_hold import LONGEST
 
@@ -61,3 +61,23 @@ async def test_a_bad_query_ends_the_hold_with_its_error() -> None:
         await settle(pilot)
         assert status_text(screen).startswith("✗ unknown is:bogus")
         assert not screen.paint_hold.held and app._batch_count == 0
+
+
+async def test_the_detail_waits_until_typing_rests() -> None:
+    """Each key puts the detail off again: drawn between keys typed quickly,
+    it held up the next key's rows by a paint. Once typing rests, it shows
+    the best match."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        await settle(pilot)
+        before = detail_text(screen)
+        screen.filter_bar.input.focus()
+        screen.filter_bar.input.insert_text_at_cursor("segmentatio")
+        await settle(pilot)
+        due = screen._pending_timers.get("detail")
+        screen.filter_bar.input.insert_text_at_cursor("n")
+        assert screen._pending_timers.get("detail") not in (None, due)  # put off by the key
+        await settle(pilot)
+        best = screen.reader.papers[screen.paper_list.rows[0]]
+        assert detail_text(screen) != before and best.title.split()[0] in detail_text(screen)

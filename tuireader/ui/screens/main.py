@@ -255,6 +255,9 @@ class MainScreen(Actions, Screen[None]):
         """The query changed: search at once, and paint the key with its rows.
         A new query puts the best match first; clearing it keeps the paper found."""
         self.paint_hold.begin()
+        # The detail follows the rows once typing rests: drawn between keys
+        # typed quickly, it delayed the next key's rows by a paint (~8 ms).
+        self.later("detail", DETAIL_DELAY, self._show_detail)
         if self.loader.loading:
             self.loader.keys.key_typed()
         self.refresh_rows(keep=not query.strip())
