@@ -206,13 +206,13 @@ async def test_a_query_typed_while_loading_filters_what_is_loaded_so_far(
 
     monkeypatch.setattr(SnapshotSearch, "index_of", final)
     painted: list[bool] = []  # a key typed while loading: the loader waited until painted
-    key_painted = KeyPriority.key_painted
+    rows_painted = KeyPriority.rows_painted
 
     def painted_after_waiting(keys: KeyPriority) -> None:
         painted.append(keys.waiting)
-        key_painted(keys)
+        rows_painted(keys)
 
-    monkeypatch.setattr(KeyPriority, "key_painted", painted_after_waiting)
+    monkeypatch.setattr(KeyPriority, "rows_painted", painted_after_waiting)
     app = make_app(tmp_path / "many")
     query = "segmentation"
     async with app.run_test(size=(120, 40)) as pilot:

@@ -81,3 +81,23 @@ async def test_the_detail_waits_until_typing_rests() -> None:
         await settle(pilot)
         best = screen.reader.papers[screen.paper_list.rows[0]]
         assert detail_text(screen) != before and best.title.split()[0] in detail_text(screen)
+
+
+async def test_a_filtered_snapshot_holds_the_loader_until_its_rows_are_painted() -> None:
+    """A snapshot shown while a query filters the list is searched at once,
+    and the loader waits meanwhile, as for a key: otherwise the search took
+    turns at the GIL with the next snapshot's preparing, and a key typed
+    then waited behind it."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        keys, reader = screen.loader.keys, screen.reader
+        screen.loader._progress(1, 2, reader.library)  # no query: nothing to wait for
+        assert not keys.waiting
+        screen.filter_bar.input.focus()
+        screen.filter_bar.input.insert_text_at_cursor("segmentation")
+        await settle(pilot)
+        screen.loader._progress(1, 2, reader.library)
+        assert keys.waiting
+        await settle(pilot)
+        assert not keys.waiting and reader.rows.query == "segmentation"

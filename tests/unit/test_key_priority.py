@@ -24,17 +24,17 @@ def test_no_key_no_wait() -> None:
 
 def test_the_loader_waits_from_a_key_until_its_rows_are_painted() -> None:
     keys = KeyPriority()
-    keys.key_typed()
+    keys.rows_asked()
     returned = given_way_in_a_thread(keys)
     assert not returned.wait(0.03)  # the key's rows are not painted yet
-    keys.key_painted()
+    keys.rows_painted()
     assert returned.wait(5)
     assert given_way_in_a_thread(keys).wait(5)  # painted: no more waiting
 
 
 def test_a_key_whose_rows_never_come_holds_the_loader_a_moment_only() -> None:
     keys = KeyPriority()
-    keys.key_typed()
+    keys.rows_asked()
     assert given_way_in_a_thread(keys).wait(5)  # LONGEST (0.1 s) is the bound
 
 

@@ -388,3 +388,12 @@ def test_two_threads_indexing_at_once_build_each_index_once(
         thread.join()
     assert index.words_indexed
     assert len(built) == len(index.columns().text_columns)
+
+
+@pytest.mark.parametrize("count", [0, 1, search_columns.TEXTS_PER_SCAN_STEP, 5000])
+def test_a_scan_in_steps_tests_every_text_once(count: int) -> None:
+    """The scan goes a step at a time (another thread gets the GIL between
+    steps); each text is tested once, in order, whatever the steps."""
+    texts = [f"paper {n} on {'diffusion' if n % 7 == 3 else 'vision'}" for n in range(count)]
+    found = search_columns.holding(iter(texts), "diffusion", count)
+    assert found.tolist() == ["diffusion" in text for text in texts]

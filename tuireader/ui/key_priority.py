@@ -3,9 +3,10 @@
 While a cold start parses, the loader's thread decodes digests and prepares
 each snapshot's searcher in Python, and every step of it takes the GIL from
 the thread answering a key (its search, then its paint). So from a key until
-its rows are painted, the loader waits between its steps; for
-:data:`LONGEST` at most, so that a key whose rows never come (a newer key
-replaced them) cannot stall the load.
+its rows are painted, the loader waits between its steps, as it does for the
+rows of a filtered snapshot it has just shown (a key typed meanwhile waits
+for their search); for :data:`LONGEST` at most, so that rows that never
+come (a newer key replaced them) cannot stall the load.
 """
 
 from __future__ import annotations
@@ -53,7 +54,8 @@ _holders_lock = threading.Lock()
 
 
 class KeyPriority:
-    """Between a key and its painted rows, :meth:`give_way` waits."""
+    """Between rows asked for (a key typed, a filtered snapshot shown) and
+    their paint, :meth:`give_way` waits."""
 
     def __init__(self) -> None:
         self._painted = threading.Event()
@@ -62,21 +64,21 @@ class KeyPriority:
 
     @property
     def waiting(self) -> bool:
-        """Whether a key typed is waiting for its rows to be painted."""
+        """Whether rows asked for are waiting to be painted."""
         return not self._painted.is_set()
 
-    def key_typed(self) -> None:
-        """A key was typed (on the UI thread)."""
+    def rows_asked(self) -> None:
+        """Rows were asked for: a key typed, a filtered snapshot shown (on the UI thread)."""
         self._until = monotonic() + LONGEST
         self._painted.clear()
 
-    def key_painted(self) -> None:
-        """The key's rows are painted (on the UI thread)."""
+    def rows_painted(self) -> None:
+        """The rows are painted (on the UI thread)."""
         self._painted.set()
 
     def give_way(self) -> None:
-        """Wait while a key is answered, :data:`LONGEST` after it at most
-        (in the loader's thread; at once when no key is)."""
+        """Wait while rows asked for come, :data:`LONGEST` after the ask at
+        most (in the loader's thread; at once when none are)."""
         remaining = self._until - monotonic()
         if remaining > 0:
             self._painted.wait(remaining)

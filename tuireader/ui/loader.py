@@ -196,6 +196,8 @@ class Loader:
         if library is not None:
             screen.reader.set_library(library)
             screen.contents_changed()
+            if screen.reader.query.strip():  # its rows come before the loader's next step
+                self.keys.rows_asked()
             screen.refresh_rows()
 
     def _loaded(

@@ -185,7 +185,7 @@ class MainScreen(Actions, Screen[None]):
             return  # a newer scope, query or library is on its way
         self.paint_hold.end()  # the rows (or the error) are painted with the key
         if self.loader.keys.waiting:  # the loader waits for them to be painted
-            self.call_after_refresh(self.loader.keys.key_painted)
+            self.call_after_refresh(self.loader.keys.rows_painted)
         if rows.error is not None:  # the list keeps its last good rows meanwhile
             self.filter_bar.set_status(f"✗ {rows.error.message}", "error")
             return
@@ -259,7 +259,7 @@ class MainScreen(Actions, Screen[None]):
         # typed quickly, it delayed the next key's rows by a paint (~8 ms).
         self.later("detail", DETAIL_DELAY, self._show_detail)
         if self.loader.loading:
-            self.loader.keys.key_typed()
+            self.loader.keys.rows_asked()
         self.refresh_rows(keep=not query.strip())
 
     @on(FilterBar.Submitted)
