@@ -82,7 +82,15 @@ def write_fzf_lines(papers: Any, path: Path) -> None:
 
 
 def tmux(*args: str) -> str:
-    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=True).stdout
+    """Run a tmux command. A session made just after the last one was killed
+    can meet the server on its way out: that one is tried again once."""
+    try:
+        return subprocess.run(["tmux", *args], capture_output=True, text=True, check=True).stdout
+    except subprocess.CalledProcessError:
+        if args[0] != "new-session":
+            raise
+        time.sleep(0.5)
+        return subprocess.run(["tmux", *args], capture_output=True, text=True, check=True).stdout
 
 
 def screen(session: str) -> str:

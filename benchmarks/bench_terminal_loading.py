@@ -99,6 +99,7 @@ def answers(
     of the same papers, as after a space)."""
     times, overtaken, late, unseen = [], 0, 0, 0
     keys: list[tuple[str, str]] = []  # each key's prefix and what became of it
+    timed: dict[str, float] = {}
     for n, (prefix, at) in enumerate(sent):
         until = sent[n + 1][1] if n + 1 < len(sent) else float("inf")
         before = next((read(s) for w, s in reversed(captures) if w < at and read(s)), None)
@@ -129,6 +130,7 @@ def answers(
             keys.append((prefix, "after the load"))
         else:
             times.append(found[0] - at)
+            timed[prefix] = found[0] - at
             keys.append((prefix, f"{(found[0] - at) * 1000:.0f} ms of {found[3]:,}"))
     return {
         "times": times,
@@ -136,6 +138,7 @@ def answers(
         "after_the_load": late,
         "unseen": unseen,
         "keys": keys,
+        "timed": timed,
     }
 
 
@@ -233,6 +236,24 @@ class TheirCounts:
         return self._known[key] == count
 
 
+def same_keys(ours: list[dict[str, Any]], theirs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each tool's times over the keys both timed, run by run (the n-th start
+    of each): most of tuireader's unseen keys are its quickest, narrowing
+    what an earlier key found, so medians over each tool's own timed keys
+    compare different keys."""
+    mine: list[float] = []
+    fzf: list[float] = []
+    for our_run, their_run in zip(ours, theirs, strict=True):
+        both = our_run["timed"].keys() & their_run["timed"].keys()
+        mine += [our_run["timed"][key] for key in both]
+        fzf += [their_run["timed"][key] for key in both]
+    return {
+        "samples": len(mine),
+        "tuireader": summarize_ms(mine) if mine else {},
+        "fzf": summarize_ms(fzf) if fzf else {},
+    }
+
+
 def ours(corpus: Path, home: Path, start: float, spacing: float) -> dict[str, Any]:
     session = "bench-loading-tuireader"
     shutil.rmtree(home / "cache", ignore_errors=True)
@@ -307,6 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     result = {
         "corpus": corpus_summary.get("papers", str(corpus)),
         "tuireader_keys": [dict(run["keys"]) for run in our_runs],
+        "fzf_keys": [dict(run["keys"]) for run in their_runs],
         "query": QUERY,
         "start_s": args.start,
         "spacing_s": args.spacing,
@@ -317,6 +339,12 @@ def main(argv: list[str] | None = None) -> int:
     if result["tuireader"].get("median_ms") and result["fzf"].get("median_ms"):
         result["median_over_fzf"] = round(
             result["tuireader"]["median_ms"] / result["fzf"]["median_ms"], 2
+        )
+    same = same_keys(our_runs, their_runs)
+    result["same_keys"] = same
+    if same["tuireader"] and same["fzf"]:
+        result["median_over_fzf_same_keys"] = round(
+            same["tuireader"]["median_ms"] / same["fzf"]["median_ms"], 2
         )
     print(json.dumps(result, indent=2))
     return 0
