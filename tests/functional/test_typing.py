@@ -101,3 +101,26 @@ async def test_a_filtered_snapshot_holds_the_loader_until_its_rows_are_painted()
         assert keys.waiting
         await settle(pilot)
         assert not keys.waiting and reader.rows.query == "segmentation"
+
+
+async def test_an_empty_search_is_made_again_once_the_word_index_is_built() -> None:
+    """A typo typed while the library loaded was not corrected then; when
+    the word index comes, a query that found nothing is searched again (and
+    only then: other rows stand)."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        reader, background = screen.reader, screen.loader.background
+
+        def searching() -> bool:
+            return any(w.group == "rows" and not w.is_finished for w in app.workers)
+
+        screen.filter_bar.input.focus()
+        screen.filter_bar.input.insert_text_at_cursor("segmentation")
+        await settle(pilot)
+        background._words_indexed(reader.index)
+        assert reader.rows.positions and not searching()
+        screen.filter_bar.input.insert_text_at_cursor(" zqxjvk")
+        await settle(pilot)
+        background._words_indexed(reader.index)
+        assert not reader.rows.positions and searching()

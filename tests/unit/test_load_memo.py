@@ -4,6 +4,7 @@ and a search reads only the papers no snapshot before answered for it."""
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -59,13 +60,16 @@ def snapshots(tmp_path_factory: pytest.TempPathFactory, samples_dir: Path) -> li
 
 
 def searchers(snapshots: Sequence[Library]) -> list[tuple[Searcher, SearchIndex]]:
-    """Each snapshot's searcher with one memo, and a fresh index of it."""
+    """Each snapshot's searcher with one memo, and a fresh index of it that,
+    as a snapshot's, corrects no typo before its word index is built (a
+    prefix such as "title" on the way to "title:learn" would be)."""
     memo = LoadMemo()
     made = []
     for snapshot in snapshots:
         papers = snapshot.ordered_papers()
         index = SearchIndex(memo.columns(papers, snapshot.position))
-        made.append((Searcher(index), SearchIndex(papers)))
+        fresh = dataclasses.replace(SearchColumns.of(papers), corrected_by_scan=False)
+        made.append((Searcher(index), SearchIndex(fresh)))
     return made
 
 
@@ -219,3 +223,24 @@ def test_the_index_a_searched_load_ends_with_is_a_fresh_one_and_keeps(
     assert reader is not None
     kept = SearchIndex(reader.read().columns)
     assert [found(kept, query) for query in queries] == expected
+
+
+def test_a_typo_is_corrected_once_the_loaded_library_has_its_word_index(
+    snapshots: list[Library],
+) -> None:
+    """A snapshot does not correct a typo by reading every text (each
+    snapshot would read them all again); the library it ends as does, once
+    its word index is built, and its searcher does not keep the uncorrected
+    matches. A fresh index still corrects at once."""
+    typo = "segmentaton"
+    papers = snapshots[-1].ordered_papers()
+    fresh = SearchIndex(papers).search(typo)
+    assert fresh.corrections and fresh.positions
+    index = SearchIndex(LoadMemo().columns(papers, snapshots[-1].position))
+    searcher = Searcher(index)
+    while_loading = searcher.search(typo)
+    assert not while_loading.corrections and not while_loading.positions
+    index.index_words()
+    loaded = searcher.search(typo)
+    assert loaded.corrections == fresh.corrections
+    assert list(loaded.positions) == list(fresh.positions)

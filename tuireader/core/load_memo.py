@@ -106,6 +106,7 @@ class LoadMemo:
             papers=papers,
             position=position,
             known=Remembered(self.weights, serials),
+            corrected_by_scan=False,
         )
 
     def _copied(self, papers: Sequence[Paper], give_way: Callable[[], None]) -> _Columns:

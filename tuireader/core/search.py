@@ -61,6 +61,9 @@ CORRECTION_SPREAD = 4
 _WORD = re.compile(r"[^\W_]{3,}")
 #: Whether each text at some positions holds a term.
 Contains = Callable[[str, Positions], Found]
+#: What a searcher's last matches were found with: the marks' revision, and
+#: whether the word index was built.
+Revision = tuple[int, bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,8 +217,11 @@ class SearchIndex:
         }
 
     def corrections_for(self, term: str) -> tuple[str, ...]:
-        """Words of the vocabulary that look like a mistyped ``term``."""
+        """Words of the vocabulary that look like a mistyped ``term`` (none
+        until the word index is built, for columns not corrected by a scan)."""
         if self._vocabulary is None:
+            if not (self._columns.corrected_by_scan or self.words_indexed):
+                return ()
             columns = self._columns
             fields = (columns.titles, columns.authors, columns.abstracts)
             texts = (text for column in fields for text in column.vocabulary())
@@ -255,7 +261,7 @@ class Searcher:
         self.index = index
         self.marks = marks or NoMarks()
         #: The last search: its scope, revision, conjuncts and the matches after each.
-        self._last: tuple[object, int, tuple[q.Node, ...], list[Matches]] | None = None
+        self._last: tuple[object, Revision, tuple[q.Node, ...], list[Matches]] | None = None
 
     def search(self, query: str, scope: Sequence[int] | None = None) -> SearchResult:
         """Raises ``QueryError`` for a query that cannot be parsed."""
@@ -264,7 +270,8 @@ class Searcher:
         # The same scope object (the reader keeps one while it holds) is
         # recognised at once; another is compared by content.
         scope_key = None if scope is None else _ScopeKey(scope)
-        revision = self.marks.revision
+        # A word index built meanwhile may correct what could not be before.
+        revision = (self.marks.revision, self.index.words_indexed)
         stages = self._reusable(scope_key, revision, terms)
         if not stages:
             start = np.arange(len(self.index)) if scope is None else np.asarray(scope, np.intp)
@@ -274,7 +281,9 @@ class Searcher:
         self._last = (scope_key, revision, terms, stages)
         return self.index.rank(q.positive_texts(node), stages[-1])
 
-    def _reusable(self, scope: object, revision: int, terms: tuple[q.Node, ...]) -> list[Matches]:
+    def _reusable(
+        self, scope: object, revision: Revision, terms: tuple[q.Node, ...]
+    ) -> list[Matches]:
         """The stages of the last search that the new one can start from."""
         if self._last is None:
             return []

@@ -70,6 +70,15 @@ class Background:
         worker = get_current_worker()
         index.index_words(cancelled=lambda: worker.is_cancelled)
         prepare_folding()
+        if index.words_indexed and not worker.is_cancelled:
+            self._loader.call_from_thread(self._words_indexed, index)
+
+    def _words_indexed(self, index: SearchIndex) -> None:
+        """A query that found nothing while the library loaded was not
+        corrected then (see ``SearchColumns.corrected_by_scan``): now it can be."""
+        reader = self._screen.reader
+        if reader.index is index and reader.query.strip() and not reader.rows.positions:
+            self._screen.refresh_rows()
 
     def _counted(self, tally: Tally, revision: int) -> None:
         reader = self._screen.reader
