@@ -11,7 +11,7 @@ it depends on; the user's marks under the store's identity and revision.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence, Set
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import date
 
@@ -23,6 +23,11 @@ from tuireader.core.model import Paper
 
 #: Masks kept at once; a long session of queries must not grow without bound.
 CACHED_MASKS = 64
+#: A set of marks smaller than the library by this factor is marked by
+#: looking its papers up, not by asking each paper whether it is in it (an
+#: ID looked up costs about three asked): 1,000 notes at 100,000 papers took
+#: 6 ms the second way, paid by the first key typed after a change of marks.
+MEMBERS_LOOKED_UP = 3
 
 _VERSION = re.compile(r"v\d+$", re.IGNORECASE)
 
@@ -43,10 +48,15 @@ class LibraryMasks:
     """Masks over ``papers`` (in library order), each built when first asked for."""
 
     def __init__(
-        self, papers: Sequence[Paper], ids: Sequence[str], tables: Tables | None = None
+        self,
+        papers: Sequence[Paper],
+        ids: Sequence[str],
+        tables: Tables | None = None,
+        position: Mapping[str, int] | None = None,
     ) -> None:
         self._papers = papers
         self._ids = ids
+        self._position = position
         self._cache: dict[tuple[object, ...], Found] = {}
         self._categories = (tables.names, tables.categories) if tables else None
         self._days = tables.days if tables else None
@@ -57,7 +67,11 @@ class LibraryMasks:
         (``name``: "read", "tag:survey"...), until the marks change."""
 
         def build() -> Found:
-            members = paper_ids()
+            members, position = paper_ids(), self._position
+            if position is not None and len(members) * MEMBERS_LOOKED_UP < len(self._ids):
+                return self._owned(
+                    np.fromiter((position[i] for i in members if i in position), np.intp)
+                )
             return np.fromiter(map(members.__contains__, self._ids), bool, len(self._ids))
 
         return self._cached((name, id(marks), marks.revision), build)
