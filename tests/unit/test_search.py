@@ -15,7 +15,9 @@ from hypothesis import strategies as st
 from library_file_helpers import keep, reopened
 
 from tuireader.core import search_columns
-from tuireader.core.library import load_library
+from tuireader.core.evaluate import NoMarks
+from tuireader.core.library import load_library, positions_of
+from tuireader.core.masks import LibraryMasks
 from tuireader.core.model import Paper
 from tuireader.core.query import QueryError, Text, conjuncts, parse, positive_texts
 from tuireader.core.search import Searcher, SearchIndex, SearchResult, highlight_spans
@@ -397,3 +399,17 @@ def test_a_scan_in_steps_tests_every_text_once(count: int) -> None:
     texts = [f"paper {n} on {'diffusion' if n % 7 == 3 else 'vision'}" for n in range(count)]
     found = search_columns.holding(iter(texts), "diffusion", count)
     assert found.tolist() == ["diffusion" in text for text in texts]
+
+
+@pytest.mark.parametrize("share", [0.0, 0.01, 0.2, 0.5, 1.0])
+def test_a_mask_of_marks_is_the_same_looked_up_or_asked(share: float) -> None:
+    """A small set of marks is marked by looking its papers up, a large one
+    by asking each paper; both give the same mask, an ID not in the library
+    left out."""
+    ids = [f"2401.{n:05d}" for n in range(3000)]
+    members = frozenset([*ids[: int(share * len(ids))], "9999.99999"])
+    looked_up = LibraryMasks((), ids, position=positions_of(ids))
+    asked = LibraryMasks((), ids)
+    mask = looked_up.of_marks("noted", NoMarks(), lambda: members)
+    assert mask.tolist() == asked.of_marks("noted", NoMarks(), lambda: members).tolist()
+    assert mask.tolist() == [paper_id in members for paper_id in ids]
