@@ -79,17 +79,21 @@ class FilterBar(Horizontal):
         super().__init__(id=id)
         self._typed = typed
         self._quiet = False
-
-    def compose(self) -> ComposeResult:
-        yield FilterInput(
+        # Held, not looked up: each key reads the input and sets the status,
+        # and rows that come as the app closes find them still.
+        self._input = FilterInput(
             placeholder="/ filter: words, ti: au: cat: date: tag: is:unread, -not, OR",
             id="filter-input",
         )
-        yield Static("", id="filter-status")
+        self._status = Static("", id="filter-status")
+
+    def compose(self) -> ComposeResult:
+        yield self._input
+        yield self._status
 
     @property
     def input(self) -> FilterInput:
-        return self.query_one(FilterInput)
+        return self._input
 
     @property
     def value(self) -> str:
@@ -111,7 +115,7 @@ class FilterBar(Horizontal):
 
     def set_status(self, text: str, kind: Status = "count") -> None:
         """Show the count, a hint, or an error (untrusted text: never markup)."""
-        status = self.query_one("#filter-status", Static)
+        status = self._status
         status.update(Text(text))
         status.set_class(kind == "hint", "-hint")
         status.set_class(kind == "error", "-error")
