@@ -73,7 +73,8 @@ class Loader:
             parse.folder.parent / "library" if isinstance(parse, ParseCache) else None
         )
         self.background = Background(screen, self)
-        #: The loader's thread gives way to a key being answered.
+        #: The loader's thread gives way to rows being answered (a key's, a
+        #: filtered snapshot's).
         self.keys = KeyPriority()
         self._told_no_room = False
         store = screen.reader.store

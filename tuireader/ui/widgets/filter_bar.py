@@ -115,10 +115,9 @@ class FilterBar(Horizontal):
 
     def set_status(self, text: str, kind: Status = "count") -> None:
         """Show the count, a hint, or an error (untrusted text: never markup)."""
-        status = self._status
-        status.update(Text(text))
-        status.set_class(kind == "hint", "-hint")
-        status.set_class(kind == "error", "-error")
+        self._status.update(Text(text))
+        self._status.set_class(kind == "hint", "-hint")
+        self._status.set_class(kind == "error", "-error")
 
     def _changed(self, value: str) -> None:
         if not self._quiet:
